@@ -1,0 +1,1 @@
+"""The user-facing CLI behind `make demo/up/down/process/approve` (`python -m stack ...`)."""
