@@ -1,0 +1,204 @@
+"""The extract step's pure parts: JSON spans, logprob mapping, quote grounding, reconciliation."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from types import SimpleNamespace
+
+import openai
+import pytest
+
+from callinsights import extraction as ex
+from callinsights.schema import FIELD_NAMES
+from callinsights.transcript import Segment, Transcript, Word
+
+
+def _segment(start: float, text: str, prob: float = 0.95) -> Segment:
+    words, t = [], start
+    for w in text.split():
+        words.append(Word(start=t, end=t + 0.3, word=" " + w, probability=prob))
+        t += 0.3
+    return Segment(start=start, end=t, text=" " + text, words=words)
+
+
+TRANSCRIPT = Transcript(segments=[
+    _segment(0.0, "Thank you for calling Summit Roofing, this is Tyler."),
+    _segment(4.0, "Hi Tyler, this is Angela Brooks."),
+    _segment(8.0, "We are in Nashville, Tennessee."),
+    _segment(12.0, "We want a metal roof and new gutters."),
+    _segment(16.0, "We hope to keep it around eighteen thousand dollars."),
+])
+DOC = ex.TimedWords.from_segments(TRANSCRIPT.segments)
+
+
+def _answer(**fields: dict) -> dict:
+    base = {name: {"value": None, "quote": None} for name in FIELD_NAMES}
+    base["products_of_interest"] = {"value": [], "quote": None}
+    return {**base, **fields}
+
+
+def _tokens(content: str, logprob: float = -0.01) -> list[tuple[str, float]]:
+    return [(m.group(), logprob) for m in re.finditer(r"\w+|\W", content)]
+
+
+def test_value_spans_cover_nested_values_and_list_items() -> None:
+    text = '{"a": {"value": "x y", "quote": null}, "b": {"value": [1, "two"]}}'
+    spans = ex.value_spans(text)
+    assert text[slice(*spans[("a", "value")])] == '"x y"'
+    assert text[slice(*spans[("a", "quote")])] == "null"
+    assert text[slice(*spans[("b", "value", 1)])] == '"two"'
+
+
+def test_token_probability_sums_the_overlapping_tokens() -> None:
+    tokens = ex.TokenLogprobs.from_tokens([('{"v": "', -0.1), ("Ang", -0.2), ("ela", -0.3),
+                                           ('"}', -0.4)])
+    assert tokens.span_logprobs(6, 14) == [-0.1, -0.2, -0.3, -0.4]
+    assert tokens.probability(None) is None
+    assert ex.TokenLogprobs.from_tokens([]).probability((0, 3)) is None
+
+
+def test_timed_words_carry_times_and_asr_probabilities() -> None:
+    g = ex.ground_quote("this is Angela Brooks", DOC)
+    assert g is not None and g.ratio == 1.0
+    assert DOC.text(g.start, g.end) == "this is Angela Brooks."
+    assert DOC.starts[g.start] == pytest.approx(4.6)
+
+
+def test_quote_with_copied_timestamp_still_grounds() -> None:
+    g = ex.ground_quote("[8.0-9.5] We are in Nashville", DOC)
+    assert g is not None and g.ratio == 1.0
+
+
+def test_grounded_answer_is_confident_with_evidence() -> None:
+    answer = _answer(customer_name={"value": "Angela Brooks", "quote": "this is Angela Brooks"},
+                     budget={"value": {"amount": 18000, "currency": "USD"},
+                             "quote": "around eighteen thousand dollars"})
+    content = json.dumps(answer)
+    fields = ex.parse_answer(content, _tokens(content), DOC)
+    assert fields["customer_name"]["confidence"] > 0.75
+    assert fields["customer_name"]["evidence"]["quote"] == "this is Angela Brooks."
+    assert fields["budget"]["value"] == {"amount": 18000.0, "currency": "USD"}
+    assert fields["budget"]["confidence"] > 0.75
+
+
+def test_invented_value_is_capped_even_with_a_sure_model() -> None:
+    answer = _answer(city={"value": "Boston", "quote": "we live in Boston"},
+                     region={"value": "Ohio", "quote": "We are in Nashville, Tennessee"},
+                     budget={"value": {"amount": 5000, "currency": "USD"},
+                             "quote": "around eighteen thousand dollars"})
+    content = json.dumps(answer)
+    fields = ex.parse_answer(content, _tokens(content, 0.0), DOC)
+    for name in ("city", "region", "budget"):
+        assert fields[name]["confidence"] <= 0.3, name
+
+
+def test_null_gets_the_probability_of_null_and_bad_values_zero() -> None:
+    answer = _answer(company={"value": 42, "quote": None})
+    content = json.dumps(answer)
+    fields = ex.parse_answer(content, _tokens(content, -0.05), DOC)
+    assert fields["company"] == {"value": None, "confidence": 0.0, "evidence": None}
+    assert fields["country"]["value"] is None
+    assert fields["country"]["confidence"] == pytest.approx(0.951, abs=1e-3)
+
+
+def test_unreadable_answer_yields_unconfident_nulls() -> None:
+    fields = ex.parse_answer("{not json", [], DOC)
+    assert all(f["value"] in (None, []) for f in fields.values())
+    assert all(f["confidence"] < 0.75 for f in fields.values())
+
+
+def test_products_are_deduplicated_and_each_grounded() -> None:
+    answer = _answer(products_of_interest={"value": ["metal roof", "Metal roofs", "gutters"],
+                                           "quote": "a metal roof and new gutters"})
+    content = json.dumps(answer)
+    field = ex.parse_answer(content, _tokens(content), DOC)["products_of_interest"]
+    assert field["value"] == ["metal roof", "gutters"]
+    assert field["confidence"] > 0.75
+
+
+def test_windows_overlap_and_cover_every_segment() -> None:
+    parts = ex.windows(TRANSCRIPT.segments, 200, overlap=1)
+    assert len(parts) > 1
+    seen = {s.start for part in parts for s in part}
+    assert seen == {s.start for s in TRANSCRIPT.segments}
+    assert all(a[-1] in b for a, b in itertools.pairwise(parts))
+
+
+def _field(value, confidence, quote="q"):
+    return {"value": value, "confidence": confidence,
+            "evidence": {"quote": quote, "start": 0, "end": 1} if value else None}
+
+
+def test_reconcile_prefers_confident_values_and_unites_products() -> None:
+    w1 = {"customer_name": _field("Angela Brooks", 0.9), "city": _field(None, 0.8),
+          "products_of_interest": _field(["metal roof"], 0.9)}
+    w2 = {"customer_name": _field(None, 0.7), "city": _field("Nashville", 0.85),
+          "products_of_interest": _field(["gutters", "Metal roof"], 0.8)}
+    merged = ex.reconcile([w1, w2])
+    assert merged["customer_name"]["value"] == "Angela Brooks"
+    assert merged["city"]["value"] == "Nashville"
+    assert merged["products_of_interest"]["value"] == ["metal roof", "gutters"]
+    assert merged["products_of_interest"]["confidence"] == 0.8
+
+
+def test_reconcile_lowers_confidence_when_windows_disagree() -> None:
+    merged = ex.reconcile([{"city": _field("Nashville", 0.9)}, {"city": _field("Memphis", 0.6)}])
+    assert merged["city"]["value"] == "Nashville"
+    assert merged["city"]["confidence"] < 0.75
+
+
+class _FakeCompletions:
+    """Answers like an OpenAI-compatible server; refuses prompts over `limit` characters."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.calls = limit, []
+
+    def create(self, **kwargs):
+        self.calls.append(kwargs)
+        prompt = kwargs["messages"][-1]["content"]
+        if len(prompt) > self.limit:
+            response = SimpleNamespace(status_code=400, headers={}, request=None)
+            raise openai.BadRequestError("maximum context length exceeded", response=response,
+                                         body=None)
+        answer = _answer()
+        if "Angela" in prompt:
+            answer["customer_name"] = {"value": "Angela Brooks", "quote": "this is Angela Brooks"}
+        content = json.dumps(answer)
+        tokens = [SimpleNamespace(token=t, logprob=lp, bytes=None) for t, lp in _tokens(content)]
+        return SimpleNamespace(
+            choices=[SimpleNamespace(message=SimpleNamespace(content=content),
+                                     logprobs=SimpleNamespace(content=tokens))],
+            usage=SimpleNamespace(prompt_tokens=len(prompt) // 4, completion_tokens=50))
+
+
+def _client(limit: int) -> SimpleNamespace:
+    return SimpleNamespace(chat=SimpleNamespace(completions=_FakeCompletions(limit)))
+
+
+def test_extract_fields_sends_the_contract_request() -> None:
+    client = _client(10_000)
+    result = ex.extract_fields(client, "gpt-4o", TRANSCRIPT)
+    call = client.chat.completions.calls[0]
+    assert call["response_format"]["json_schema"]["strict"] is True
+    assert call["logprobs"] is True and call["temperature"] == 0
+    assert "[4.0-" in call["messages"][1]["content"]
+    assert result["fields"]["customer_name"]["value"] == "Angela Brooks"
+    assert result["usage"]["completion_tokens"] == 50 and result["model"] == "gpt-4o"
+
+
+def test_extract_fields_splits_when_the_context_is_too_small(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ex, "MIN_WINDOW_CHARS", 50)
+    client = _client(200)
+    result = ex.extract_fields(client, "local", TRANSCRIPT, window_chars=4000)
+    assert len(client.chat.completions.calls) > 2
+    assert result["fields"]["customer_name"]["value"] == "Angela Brooks"
+
+
+def test_silence_needs_no_model_call() -> None:
+    client = _client(10_000)
+    result = ex.extract_fields(client, "m", Transcript())
+    assert client.chat.completions.calls == []
+    assert result["fields"]["products_of_interest"]["value"] == []
