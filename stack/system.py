@@ -30,7 +30,8 @@ def python_problems() -> list[str]:
     if sys.version_info[:2] < MIN_PYTHON:
         found = ".".join(map(str, sys.version_info[:3]))
         return [f"Python >= 3.11 is required, {sys.executable} is {found}: install python3.11 "
-                "(apt-get install python3.11 python3.11-venv) and run `make setup PYTHON=python3.11`"]
+                "(apt-get install python3.11 python3.11-venv), then "
+                "`make setup PYTHON=python3.11`"]
     try:
         import ensurepip  # noqa: F401
         import venv  # noqa: F401
@@ -50,7 +51,8 @@ def node_problems() -> list[str]:
     elif version[0] < MIN_NODE:
         problems.append(f"Node.js >= 20 is required, found {'.'.join(map(str, version))}")
     if not shutil.which("npm"):
-        problems.append("npm is required to install Azurite into node_modules (apt-get install npm)")
+        problems.append("npm is required to install Azurite into node_modules "
+                        "(apt-get install npm)")
     return problems
 
 
