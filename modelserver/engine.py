@@ -1,0 +1,297 @@
+"""The shared llama.cpp engine: one `Llama`, one KV cache, used by one request at a time.
+
+It is also the interface the grounded extraction engine (`modelserver.grounded`) codes against:
+`llm`, `session()`, `tokenize()`, `detokenize()`, `continuation_logprob()`,
+`continuation_logprobs()`, `score_continuations()`, `generate()` and `grammar_for_schema()`
+(see docs/modelserver.md). Logprobs are computed for generated or scored tokens only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from modelserver.cores import CoreBudget
+from modelserver.logprobs import log_softmax, token_logprob, top_alternatives
+
+# (token text, logprob, [(alternative text, logprob), ...]) per generated token
+TokenLogprob = tuple[str, float, list[tuple[str, float]]]
+SCORE_CHUNK = 32  # tokens per decode when logits of every position are needed (memory bound)
+
+
+@contextmanager
+def _without_extra_buffers() -> Iterator[None]:
+    """Load weights without llama.cpp's extra (repacking) buffer types.
+
+    On this machine's Xeon with AMX, ggml's AMX matmul for these weights segfaults in the first
+    decode; the plain CPU path is fine. `Llama()` offers no switch, so patch its defaults briefly.
+    """
+    import llama_cpp.llama as llama_module
+
+    original = llama_module.llama_cpp.llama_model_default_params
+
+    def defaults():
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    with _LOAD_LOCK:
+        llama_module.llama_cpp.llama_model_default_params = defaults
+        try:
+            yield
+        finally:
+            llama_module.llama_cpp.llama_model_default_params = original
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@dataclass
+class Generation:
+    """Everything one `generate_full` call produced."""
+
+    text: str
+    tokens: list[TokenLogprob] = field(default_factory=list)
+    token_ids: list[int] = field(default_factory=list)
+    prompt_tokens: int = 0
+    finish_reason: str = "stop"  # stop | length
+
+
+class LlamaEngine:
+    """A GGUF model in llama.cpp with KV-cache reuse across calls sharing a prompt prefix.
+
+    Every public method takes the engine's session itself; wrap several calls in
+    `with engine.session():` to keep other requests from evicting your cached prompt between them.
+    """
+
+    def __init__(self, model_path: str, *, n_ctx: int, threads: int, budget: CoreBudget) -> None:
+        import llama_cpp
+
+        self._lib = llama_cpp
+        self.threads = max(1, threads)
+        self.budget = budget
+        with _without_extra_buffers():
+            self.llm = llama_cpp.Llama(
+                model_path=model_path, n_ctx=n_ctx, n_batch=512, n_threads=self.threads,
+                n_threads_batch=self.threads, logits_all=False, swa_full=True, verbose=False)
+        self.n_vocab = self.llm.n_vocab()
+        self.model_path = model_path
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._pieces: dict[int, bytes] = {}
+
+    # -- serialisation ---------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[LlamaEngine]:
+        """Exclusive use of the model (re-entrant), holding its cores from the shared budget."""
+        with self._lock:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    with self.budget.use(self.threads):
+                        yield self
+                else:
+                    yield self
+            finally:
+                self._depth -= 1
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def tokenize(self, text: str, *, add_bos: bool = False) -> list[int]:
+        """Token ids of `text` (no BOS unless asked; prompts get theirs from `prompt_ids`)."""
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def prompt_ids(self, prompt: str | Sequence[int]) -> list[int]:
+        """A prompt as ids: text gets BOS and is tokenized; a list of ids is used as it is."""
+        return self.tokenize(prompt, add_bos=True) if isinstance(prompt, str) else list(prompt)
+
+    def piece(self, token: int) -> bytes:
+        """The bytes one token stands for (cached; special tokens render as their text)."""
+        if token not in self._pieces:
+            buffer = ctypes.create_string_buffer(256)
+            vocab = self.llm._model.vocab
+            size = self._lib.llama_token_to_piece(vocab, token, buffer, 256, 0, True)
+            self._pieces[token] = buffer.raw[:max(0, size)]
+        return self._pieces[token]
+
+    def detokenize(self, tokens: Sequence[int]) -> str:
+        return b"".join(self.piece(t) for t in tokens).decode("utf-8", errors="replace")
+
+    def is_end(self, token: int) -> bool:
+        """End of generation (EOS, <end_of_turn>, ...)."""
+        return bool(self._lib.llama_vocab_is_eog(self.llm._model.vocab, token))
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def _logits(self, index: int = -1) -> np.ndarray:
+        """A copy of the logits row `index` of the last decode."""
+        pointer = self._lib.llama_get_logits_ith(self.llm.ctx, index)
+        return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).copy()
+
+    def _keep_prefix(self, tokens: Sequence[int]) -> int:
+        """Keep the longest cached prefix of `tokens` (at most all but the last); its length."""
+        cached = self.llm.input_ids[: self.llm.n_tokens]
+        limit = min(len(cached), len(tokens) - 1)
+        same = 0
+        while same < limit and cached[same] == tokens[same]:
+            same += 1
+        self.llm.n_tokens = same  # `eval` drops the KV cache from here on
+        return same
+
+    def _feed(self, tokens: Sequence[int]) -> np.ndarray:
+        """Evaluate `tokens` reusing the KV cache; the next-token logits after the last one."""
+        if not tokens:
+            raise ValueError("empty prompt")
+        if len(tokens) >= self.llm.n_ctx():
+            raise ValueError(f"prompt of {len(tokens)} tokens exceeds the context of "
+                             f"{self.llm.n_ctx()} tokens")
+        same = self._keep_prefix(tokens)
+        self.llm.eval(list(tokens[same:]))
+        return self._logits()
+
+    def _feed_all_logits(self, tokens: Sequence[int]) -> list[np.ndarray]:
+        """Append `tokens` to the cache and return the logits after each of them."""
+        llm, rows = self.llm, []
+        for start in range(0, len(tokens), SCORE_CHUNK):
+            chunk = list(tokens[start:start + SCORE_CHUNK])
+            n_past = llm.n_tokens
+            llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
+            llm._batch.set_batch(batch=chunk, n_past=n_past, logits_all=True)
+            llm._ctx.decode(llm._batch)
+            llm.input_ids[n_past:n_past + len(chunk)] = chunk
+            llm.n_tokens += len(chunk)
+            rows += [self._logits(i) for i in range(len(chunk))]
+        return rows
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def continuation_logprobs(self, prompt: str | Sequence[int],
+                              continuation: str | Sequence[int]) -> list[float]:
+        """log p of each continuation token given the prompt and the tokens before it.
+
+        The continuation is tokenized on its own (no BOS), so start it with the space it needs.
+        Repeated calls with the same prompt reuse its KV cache: only the continuation is decoded.
+        """
+        prompt_ids = self.prompt_ids(prompt)
+        cont = self.tokenize(continuation) if isinstance(continuation, str) else list(continuation)
+        if not cont:
+            return []
+        with self.session():
+            first = self._feed(prompt_ids)
+            rows = [first, *self._feed_all_logits(cont[:-1])] if len(cont) > 1 else [first]
+        return [token_logprob(row, token) for row, token in zip(rows, cont, strict=True)]
+
+    def continuation_logprob(self, prompt: str | Sequence[int],
+                             continuation: str | Sequence[int]) -> float:
+        """Sum of the continuation's token logprobs given the prompt (see continuation_logprobs)."""
+        return float(sum(self.continuation_logprobs(prompt, continuation)))
+
+    def score_continuations(self, prompt: str | Sequence[int],
+                            continuations: Sequence[str]) -> list[float]:
+        """`continuation_logprob` of each candidate, under one session (prompt decoded once)."""
+        with self.session():
+            return [self.continuation_logprob(prompt, c) for c in continuations]
+
+    # -- generation --------------------------------------------------------------------------
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one engine per process; grammars are reused
+    def _grammar_from_text(self, gbnf: str):
+        return self._lib.LlamaGrammar.from_string(gbnf, verbose=False)
+
+    def grammar_for_schema(self, schema: dict | str):
+        """A `LlamaGrammar` accepting exactly the JSON documents of a JSON schema."""
+        from modelserver.grammar import schema_to_gbnf
+
+        text = schema if isinstance(schema, str) else json.dumps(schema)
+        return self._grammar_from_text(schema_to_gbnf(text))
+
+    def _as_grammar(self, grammar):
+        """None, a `LlamaGrammar`, or GBNF text."""
+        return self._grammar_from_text(grammar) if isinstance(grammar, str) else grammar
+
+    def _sampler(self, grammar, temperature: float, seed: int | None, seen: list[np.ndarray]):
+        """Grammar -> capture of the allowed distribution -> temperature/greedy pick."""
+        from llama_cpp._internals import LlamaSampler
+
+        sampler = LlamaSampler()
+        if grammar is not None:
+            sampler.add_grammar(self.llm._model, grammar)
+        record = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
+
+        def capture(array_p) -> None:
+            array = array_p.contents
+            raw = (ctypes.c_char * (array.size * record.itemsize)).from_address(
+                ctypes.addressof(array.data.contents))
+            data = np.frombuffer(raw, dtype=record)
+            logits = np.full(self.n_vocab, -np.inf, dtype=np.float32)
+            logits[data["id"]] = data["logit"]
+            seen.append(logits)
+
+        sampler.add_custom(capture)
+        if temperature <= 0:
+            sampler.add_greedy()
+        else:
+            sampler.add_temp(temperature)
+            sampler.add_dist(self._lib.LLAMA_DEFAULT_SEED if seed is None else seed & 0xFFFFFFFF)
+        return sampler
+
+    def generate_full(self, prompt: str | Sequence[int], *, grammar=None, max_tokens: int = 256,
+                      temperature: float = 0.0, seed: int | None = None, top_logprobs: int = 0,
+                      stop: Sequence[str] = ()) -> Generation:
+        """Sample up to max_tokens, constrained by `grammar`, with each token's logprob.
+
+        Logprobs are those of the distribution the token was drawn from after the grammar's
+        mask (before temperature), so a token the grammar forces scores 0.0.
+        """
+        prompt_ids = self.prompt_ids(prompt)
+        seen: list[np.ndarray] = []
+        sampler = self._sampler(self._as_grammar(grammar), temperature, seed, seen)
+        out = Generation(text="", prompt_tokens=len(prompt_ids), finish_reason="length")
+        try:
+            with self.session():
+                self._feed(prompt_ids)
+                for _ in range(max_tokens):
+                    token = sampler.sample(self.llm._ctx, -1)
+                    if self.is_end(token):
+                        out.finish_reason = "stop"
+                        break
+                    self._record(out, token, seen[-1], top_logprobs)
+                    if stop and self._cut_at_stop(out, stop):
+                        out.finish_reason = "stop"
+                        break
+                    self.llm.eval([token])
+        finally:
+            sampler.close()
+        out.text = out.text or self.detokenize(out.token_ids)
+        return out
+
+    def _record(self, out: Generation, token: int, logits: np.ndarray, top: int) -> None:
+        logprobs = log_softmax(logits)
+        alternatives = [(self.detokenize([i]), lp) for i, lp in top_alternatives(logprobs, top)]
+        out.token_ids.append(token)
+        out.tokens.append((self.detokenize([token]), float(logprobs[token]), alternatives))
+
+    def _cut_at_stop(self, out: Generation, stop: Sequence[str]) -> bool:
+        """When the text so far contains a stop string: keep what precedes it, and say so."""
+        text = self.detokenize(out.token_ids)
+        hits = [text.find(s) for s in stop if s and s in text]
+        if not hits:
+            return False
+        out.text = text[: min(hits)]
+        return True
+
+    def generate(self, prompt: str | Sequence[int], grammar=None, max_tokens: int = 256,
+                 temperature: float = 0.0, seed: int | None = None,
+                 top_logprobs: int = 0) -> tuple[str, list[TokenLogprob]]:
+        """(text, [(token, logprob, top alternatives)]) — see `generate_full`."""
+        result = self.generate_full(prompt, grammar=grammar, max_tokens=max_tokens,
+                                    temperature=temperature, seed=seed, top_logprobs=top_logprobs)
+        return result.text, result.tokens
