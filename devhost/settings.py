@@ -1,0 +1,80 @@
+"""App settings as Core Tools provides them: `local.settings.json` Values under the environment.
+
+Also the two things the host reads from `host.json` (task hub name, activity concurrency) and the
+storage connection string behind `UseDevelopmentStorage=true`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from devhost import services
+
+DEFAULT_HUB = "TestHubName"
+DEV_STORAGE = "UseDevelopmentStorage=true"
+DEV_BLOB_PORT = 10000
+
+
+class SettingsError(RuntimeError):
+    """The app folder or its settings files are unusable."""
+
+
+def local_settings(app_dir: Path) -> dict[str, str]:
+    """`Values` of `local.settings.json` (empty when the file is absent, as Core Tools allows)."""
+    path = app_dir / "local.settings.json"
+    if not path.exists():
+        return {}
+    try:
+        values = json.loads(path.read_text(encoding="utf-8")).get("Values") or {}
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{path} is not valid JSON: {exc}") from exc
+    return {str(k): "" if v is None else str(v) for k, v in values.items()}
+
+
+def apply_settings(app_dir: Path, overrides: dict[str, str] | None = None) -> None:
+    """Put settings into os.environ before the app is imported: environment wins over the file,
+    explicit overrides (tests, the CLI) win over both."""
+    for key, value in local_settings(app_dir).items():
+        os.environ.setdefault(key, value)
+    for key, value in (overrides or {}).items():
+        os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class HostJson:
+    """The parts of host.json the local host honours."""
+
+    hub_name: str = DEFAULT_HUB
+    max_activities: int | None = None
+
+
+def read_host_json(app_dir: Path) -> HostJson:
+    path = app_dir / "host.json"
+    if not path.exists():
+        return HostJson()
+    try:
+        durable = json.loads(path.read_text(encoding="utf-8")).get("extensions", {}).get(
+            "durableTask", {})
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{path} is not valid JSON: {exc}") from exc
+    return HostJson(durable.get("hubName") or DEFAULT_HUB,
+                    durable.get("maxConcurrentActivityFunctions"))
+
+
+def storage_connection(setting: str | None = None) -> str:
+    """The connection string named by a trigger's `connection` (default AzureWebJobsStorage)."""
+    name = setting or "AzureWebJobsStorage"
+    value = os.environ.get(name) or os.environ.get(f"AzureWebJobs{name}") or ""
+    if not value:
+        raise SettingsError(f"storage connection setting '{name}' is not set")
+    return resolve_connection(value)
+
+
+def resolve_connection(value: str) -> str:
+    """Expand `UseDevelopmentStorage=true` into the Azurite connection string."""
+    if value.strip().rstrip(";").lower() == DEV_STORAGE.lower():
+        return services.blob_connection_string(DEV_BLOB_PORT)
+    return value
