@@ -1,0 +1,120 @@
+"""Chunk transcripts into one call transcript: call-relative times, overlap words once.
+
+Neighbouring chunks share a short overlap centred on the cut, so words near a cut may be heard
+twice. The cut (the overlap's middle) decides who owns a word: the earlier chunk keeps what starts
+before it, the later chunk what starts after, judged by word times when the server gave words and
+by segment times otherwise. Timestamps near a chunk's edge drift, so a second check compares
+text: when the later chunk opens with the last words of the earlier one, the copy goes.
+Times are finally made monotonic, which the extraction's evidence spans and the reviewers rely on.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from callinsights.segments import keep, tokens
+from callinsights.transcript import Segment, Transcript
+
+MAX_REPEAT_TOKENS = 20  # longest run of words the text check looks for at a cut
+MIN_REPEAT_TOKENS = 2  # one shared word ("the") is coincidence, not a copy
+EDGE_SECONDS = 2.0  # how far past the overlap the text check still looks
+
+
+@dataclass(frozen=True)
+class ChunkTranscript:
+    """A chunk's transcript (chunk-relative times) and where the chunk sits in the call."""
+
+    start: float
+    end: float
+    transcript: Transcript
+
+
+def rebase(segment: Segment, offset: float) -> Segment:
+    """The segment with times moved from chunk time to call time."""
+    words = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset})
+             for w in segment.words]
+    return segment.model_copy(update={"start": segment.start + offset,
+                                      "end": segment.end + offset, "words": words})
+
+
+def _middle(start: float, end: float) -> float:
+    return (start + end) / 2
+
+
+def _owned(segments: Sequence[Segment], lo: float, hi: float) -> list[Segment]:
+    """What this chunk contributes: words (or segments) whose middle lies in [lo, hi)."""
+    owned = []
+    for segment in segments:
+        if segment.words:
+            trimmed = keep(segment, [lo <= _middle(w.start, w.end) < hi for w in segment.words])
+        else:
+            trimmed = segment if lo <= _middle(segment.start, segment.end) < hi else None
+        if trimmed is not None:
+            owned.append(trimmed)
+    return owned
+
+
+def _repeated_head(previous: Segment, following: Segment) -> int:
+    """How many leading tokens of `following` repeat the last tokens of `previous`."""
+    tail, head = tokens(previous), tokens(following)
+    for k in range(min(MAX_REPEAT_TOKENS, len(tail), len(head)), MIN_REPEAT_TOKENS - 1, -1):
+        if tail[-k:] == head[:k]:
+            return k
+    return 0
+
+
+def _drop_copy(merged: list[Segment], incoming: list[Segment], limit: float) -> list[Segment]:
+    if not merged or not incoming or incoming[0].start > limit:
+        return incoming
+    count = _repeated_head(merged[-1], incoming[0])
+    if not count:
+        return incoming
+    first = keep(incoming[0], [i >= count for i in range(len(tokens(incoming[0])))])
+    return ([first] if first else []) + incoming[1:]
+
+
+def _monotonic(segments: Sequence[Segment]) -> list[Segment]:
+    """Clamp times so segments and words never go back in time or overlap."""
+    out: list[Segment] = []
+    clock = 0.0
+    for segment in sorted(segments, key=lambda s: s.start):
+        start = round(max(segment.start, clock), 3)
+        end = round(max(segment.end, start), 3)
+        words, word_clock = [], start
+        for word in segment.words:
+            w_start = round(min(max(word.start, word_clock), end), 3)
+            w_end = round(min(max(word.end, w_start), end), 3)
+            words.append(word.model_copy(update={"start": w_start, "end": w_end}))
+            word_clock = w_end
+        out.append(segment.model_copy(update={"start": start, "end": end, "words": words}))
+        clock = end
+    return out
+
+
+def _language(chunks: Sequence[ChunkTranscript]) -> str | None:
+    votes = Counter(c.transcript.language for c in chunks
+                    if c.transcript.language and c.transcript.segments)
+    if votes:
+        return votes.most_common(1)[0][0]
+    return next((c.transcript.language for c in chunks if c.transcript.language), None)
+
+
+def merge_chunks(chunks: Sequence[ChunkTranscript], *, call_id: str = "",
+                 duration: float | None = None) -> Transcript:
+    """One transcript for the call from its chunks' transcripts (any order)."""
+    ordered = sorted(chunks, key=lambda c: c.start)
+    cuts = [_middle(b.start, a.end) for a, b in itertools.pairwise(ordered)]
+    bounds = [float("-inf"), *cuts, float("inf")]
+    merged: list[Segment] = []
+    for i, chunk in enumerate(ordered):
+        rebased = [rebase(s, chunk.start) for s in chunk.transcript.segments]
+        owned = _owned(rebased, bounds[i], bounds[i + 1])
+        if i:  # the text check looks at the overlap with the previous chunk and a little past
+            owned = _drop_copy(merged, owned, ordered[i - 1].end + EDGE_SECONDS)
+        merged += owned
+    total = duration if duration is not None else max((c.end for c in ordered), default=0.0)
+    return Transcript(call_id=call_id, language=_language(ordered), duration=round(total, 3),
+                      segments=_monotonic(merged))
