@@ -1,0 +1,1 @@
+"""The app's edges: HTTP routes (`calls`) and the blob trigger that starts `process_call`."""

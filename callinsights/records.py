@@ -1,0 +1,133 @@
+"""The record document: one reviewed call as Cosmos DB / SQLite stores it (docs/architecture.md).
+
+Built from small pieces the orchestration collected (its input, the split's audio facts, the
+merged transcript, the extraction, the review, its stage timings), so the activity that builds
+it needs no I/O beyond reading the transcript text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from callinsights.review import apply_review, record_status
+from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, CallStatus, validate_value
+from callinsights.settings import Settings
+from callinsights.transcript import Transcript
+
+if TYPE_CHECKING:
+    from callinsights.blobs import BlobStore
+
+
+def call_date(*candidates: str | None) -> str:
+    """`YYYY-MM-DD` of the first ISO-8601 time given (upload time, then processing time)."""
+    for value in candidates:
+        if value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    raise ValueError("a call needs an upload or processing time to date it")
+
+
+def empty_fields() -> dict[str, dict]:
+    """Every lead field with no value: what a call without speech yields."""
+    return {name: {"value": validate_value(name, None), "confidence": 0.0, "evidence": None}
+            for name in FIELD_NAMES}
+
+
+def metadata(*, call: dict, audio: dict | None, transcript: dict | None, processed_at: str,
+             stage_seconds: dict, models: dict, usage: dict | None) -> dict:
+    """The `metadata` block: where the call came from, what it is, how it was processed."""
+    audio = audio or {}
+    transcript = transcript or {}
+    return {
+        "blob_name": call.get("blob_name"),
+        "container": call.get("container"),
+        "content_hash": call.get("content_hash"),
+        "size_bytes": call.get("size_bytes"),
+        "duration": audio.get("duration", transcript.get("duration")),
+        "sample_rate": audio.get("sample_rate"),
+        "channels": audio.get("channels"),
+        "format": audio.get("format"),
+        "codec": audio.get("codec"),
+        "chunks": audio.get("chunks"),
+        "language": transcript.get("language"),
+        "uploaded_at": call.get("uploaded_at"),
+        "started_at": call.get("started_at"),
+        "processed_at": processed_at,
+        "stage_seconds": dict(stage_seconds),
+        "models": dict(models),
+        "schema_version": SCHEMA_VERSION,
+        "usage": dict(usage or {}),
+    }
+
+
+def _base(call: dict, status: CallStatus, processed_at: str) -> dict[str, Any]:
+    call_id = call["call_id"]
+    return {"id": call_id, "call_id": call_id,
+            "call_date": call_date(call.get("uploaded_at"), call.get("started_at"), processed_at),
+            "status": str(status)}
+
+
+def build_record(*, call: dict, status: CallStatus, fields: dict, review: dict,
+                 transcript: dict, meta: dict) -> dict:
+    """A finished call (Completed or Rejected): extraction, review, transcript and metadata."""
+    return {**_base(call, status, meta["processed_at"]),
+            "review": review, "extraction": fields, "transcript": transcript,
+            "metadata": meta, "error": None}
+
+
+def failure_record(*, call: dict, stage: str, reason: str, meta: dict) -> dict:
+    """A call that failed for good: no extraction, the stage and reason in `error`."""
+    return {**_base(call, CallStatus.FAILED, meta["processed_at"]),
+            "review": None, "extraction": None, "transcript": None, "metadata": meta,
+            "error": {"stage": stage, "reason": reason}}
+
+
+def record_blob_name(call_id: str) -> str:
+    """Where `enrich` leaves the finished record for `store` (transcripts container)."""
+    return f"{call_id}/record.json"
+
+
+def models_used(settings: Settings, extraction_model: str | None) -> dict:
+    return {"transcription": settings.transcription_model,
+            "chat": extraction_model or settings.chat_model,
+            "provider": "azure_openai" if settings.uses_azure_openai else "openai_compatible"}
+
+
+def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
+    """Apply the review, add the metadata and transcript text, park the record in a blob.
+
+    The record carries the whole transcript text, which may exceed the 45 KB activity payload
+    limit, so it travels to `store` by blob name.
+    """
+    call, merged, extraction = payload["call"], payload["transcript"], payload["extraction"]
+    text = Transcript.model_validate(
+        store.read_json(settings.transcripts_container, merged["blob"])).text
+    fields, review = apply_review(extraction["fields"], payload["review"])
+    meta = metadata(call=call, audio=payload.get("audio"), transcript=merged,
+                    processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
+                    models=models_used(settings, extraction.get("model")),
+                    usage=extraction.get("usage"))
+    transcript = {"blob": merged["blob"], "text": text, "language": merged.get("language"),
+                  "duration": merged.get("duration"), "words": merged.get("words")}
+    status = record_status(review["outcome"])
+    record = build_record(call=call, status=status, fields=fields, review=review,
+                          transcript=transcript, meta=meta)
+    name = record_blob_name(call["call_id"])
+    store.write_json(settings.transcripts_container, name, record)
+    return {"record_blob": name, "id": record["id"], "status": str(status)}
+
+
+def failure(settings: Settings, payload: dict) -> dict:
+    """The Failed record for `record_failure`'s payload (call, stage, reason, timings)."""
+    meta = metadata(call=payload["call"], audio=None, transcript=None,
+                    processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
+                    models=models_used(settings, None), usage=None)
+    return failure_record(call=payload["call"], stage=payload["stage"],
+                          reason=payload["reason"], meta=meta)
+
+
+def call_id_for(content: bytes) -> tuple[str, str]:
+    """(call id, content hash): the id is the first 32 hex digits of the content's SHA-256."""
+    digest = hashlib.sha256(content).hexdigest()
+    return digest[:32], digest

@@ -1,0 +1,87 @@
+"""The records port: what the app needs from a store of call records, whatever backs it.
+
+Cosmos DB in Azure, SQLite locally; both keep one document per call (id = call id) and use an
+ETag for optimistic concurrency. `upsert` is the idempotent write the `store` activity uses:
+running it twice leaves one record, and a record keeps the `call_date` (its partition) it was
+first stored under, so a re-run on another day never leaves a second copy in another partition.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Protocol
+
+UPSERT_ATTEMPTS = 5
+
+
+class RecordConflict(Exception):
+    """The record changed since it was read (ETag mismatch, HTTP 412) or was created meanwhile."""
+
+
+class RecordNotFound(LookupError):
+    """No record with that id."""
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    record: dict
+    etag: str
+
+
+class CallRepository(Protocol):
+    """A store of call records keyed by call id."""
+
+    def create(self, record: dict) -> StoredRecord:
+        """Insert a new record; RecordConflict if the id exists."""
+        ...
+
+    def replace(self, record: dict, etag: str) -> StoredRecord:
+        """Overwrite only if the stored ETag is `etag`; RecordConflict otherwise."""
+        ...
+
+    def get(self, call_id: str) -> StoredRecord | None:
+        """The record and its ETag, or None."""
+        ...
+
+    def query(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None, limit: int = 100) -> list[dict]:
+        """Records by status and/or `call_date` range (inclusive), newest first."""
+        ...
+
+    def upsert(self, record: dict) -> StoredRecord:
+        """Create or overwrite, idempotently, keeping the first `call_date`."""
+        ...
+
+
+class RepositoryBase(ABC):
+    """The shared `upsert` over each backend's create / replace / get."""
+
+    @abstractmethod
+    def create(self, record: dict) -> StoredRecord: ...
+
+    @abstractmethod
+    def replace(self, record: dict, etag: str) -> StoredRecord: ...
+
+    @abstractmethod
+    def get(self, call_id: str) -> StoredRecord | None: ...
+
+    def upsert(self, record: dict) -> StoredRecord:
+        last: RecordConflict | None = None
+        for _ in range(UPSERT_ATTEMPTS):
+            existing = self.get(record["id"])
+            try:
+                if existing is None:
+                    return self.create(record)
+                kept = {**record, "call_date": existing.record.get("call_date",
+                                                                   record.get("call_date"))}
+                return self.replace(kept, existing.etag)
+            except RecordConflict as exc:  # another writer got in between: read again
+                last = exc
+        raise RecordConflict(f"record {record['id']} kept changing; gave up after "
+                             f"{UPSERT_ATTEMPTS} attempts") from last
+
+
+def without_system_fields(item: dict) -> dict:
+    """A stored document minus the store's own bookkeeping (`_etag`, `_rid`, `_ts`, ...)."""
+    return {k: v for k, v in item.items() if not k.startswith("_")}

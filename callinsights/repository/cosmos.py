@@ -1,0 +1,93 @@
+"""Call records in Azure Cosmos DB (NoSQL API): one item per call, partitioned by its date.
+
+Database, container and partition key path come from settings and are created if missing.
+`replace` sends the item's ETag with `IfNotModified`, so a concurrent writer surfaces as
+`RecordConflict` (HTTP 412) instead of a lost update. Key auth when a key is configured, else
+`DefaultAzureCredential` (the Function App's managed identity). TLS verification is turned off
+only when `COSMOS_VERIFY_TLS=false` (the test server's self-signed certificate).
+"""
+
+from __future__ import annotations
+
+from azure.core import MatchConditions
+from azure.cosmos import CosmosClient, PartitionKey
+from azure.cosmos.exceptions import (
+    CosmosAccessConditionFailedError,
+    CosmosResourceExistsError,
+    CosmosResourceNotFoundError,
+)
+
+from callinsights.repository.base import (
+    RecordConflict,
+    RecordNotFound,
+    RepositoryBase,
+    StoredRecord,
+    without_system_fields,
+)
+from callinsights.settings import Settings
+
+
+def _client(settings: Settings) -> CosmosClient:
+    if settings.cosmos_key:
+        credential = settings.cosmos_key
+    else:
+        from azure.identity import DefaultAzureCredential
+
+        credential = DefaultAzureCredential()
+    return CosmosClient(settings.cosmos_endpoint, credential=credential,
+                        connection_verify=settings.cosmos_verify_tls)
+
+
+class CosmosRepository(RepositoryBase):
+    def __init__(self, settings: Settings) -> None:
+        database = _client(settings).create_database_if_not_exists(settings.cosmos_database)
+        self._pk_path = settings.cosmos_partition_key
+        self._container = database.create_container_if_not_exists(
+            id=settings.cosmos_container, partition_key=PartitionKey(path=self._pk_path))
+
+    @staticmethod
+    def _stored(item: dict) -> StoredRecord:
+        return StoredRecord(without_system_fields(item), item["_etag"])
+
+    def create(self, record: dict) -> StoredRecord:
+        try:
+            return self._stored(self._container.create_item(body=record))
+        except CosmosResourceExistsError as exc:
+            raise RecordConflict(f"record {record['id']} already exists") from exc
+
+    def replace(self, record: dict, etag: str) -> StoredRecord:
+        try:
+            item = self._container.replace_item(item=record["id"], body=record, etag=etag,
+                                                match_condition=MatchConditions.IfNotModified)
+        except CosmosAccessConditionFailedError as exc:
+            raise RecordConflict(f"record {record['id']} changed since ETag {etag}") from exc
+        except CosmosResourceNotFoundError as exc:
+            raise RecordNotFound(f"record {record['id']} not found") from exc
+        return self._stored(item)
+
+    def get(self, call_id: str) -> StoredRecord | None:
+        # The partition (call_date) is not known from the id alone: one cross-partition query.
+        items = list(self._container.query_items(
+            "SELECT * FROM c WHERE c.id = @id", parameters=[{"name": "@id", "value": call_id}],
+            enable_cross_partition_query=True))
+        return self._stored(items[0]) if items else None
+
+    def query(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None, limit: int = 100) -> list[dict]:
+        clauses, params = [], []
+        for sql, name, value in (("c.status = @status", "@status", status),
+                                 ("c.call_date >= @date_from", "@date_from", date_from),
+                                 ("c.call_date <= @date_to", "@date_to", date_to)):
+            if value:
+                clauses.append(sql)
+                params.append({"name": name, "value": value})
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        items = self._container.query_items(
+            f"SELECT * FROM c{where} ORDER BY c.call_date DESC", parameters=params,
+            enable_cross_partition_query=True, max_item_count=limit)
+        records = []
+        for item in items:
+            records.append(without_system_fields(item))
+            if len(records) >= limit:
+                break
+        return records

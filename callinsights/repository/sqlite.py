@@ -1,0 +1,101 @@
+"""Call records in one SQLite file: the local default when no Cosmos DB is configured.
+
+One row per call with the document as JSON and the columns queries filter on. The ETag is a
+random token renewed on every write, so `replace` is a compare-and-swap on it, as in Cosmos.
+A connection per operation keeps it safe across the Functions worker's threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from callinsights.repository.base import (
+    RecordConflict,
+    RecordNotFound,
+    RepositoryBase,
+    StoredRecord,
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    call_date TEXT NOT NULL,
+    status TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_status_date ON records (status, call_date);
+"""
+
+
+class SqliteRepository(RepositoryBase):
+    def __init__(self, path: str | Path) -> None:
+        self._path = Path(path)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self._path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            with db:  # one transaction per operation
+                yield db
+        finally:
+            db.close()
+
+    @staticmethod
+    def _row(record: dict, etag: str) -> tuple:
+        return (record["call_date"], record["status"], etag, datetime.now(UTC).isoformat(),
+                json.dumps(record, ensure_ascii=False), record["id"])
+
+    def create(self, record: dict) -> StoredRecord:
+        etag = uuid.uuid4().hex
+        try:
+            with self._connect() as db:
+                db.execute("INSERT INTO records (call_date, status, etag, updated_at, body, id) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", self._row(record, etag))
+        except sqlite3.IntegrityError as exc:
+            raise RecordConflict(f"record {record['id']} already exists") from exc
+        return StoredRecord(record, etag)
+
+    def replace(self, record: dict, etag: str) -> StoredRecord:
+        new_etag = uuid.uuid4().hex
+        with self._connect() as db:
+            changed = db.execute(
+                "UPDATE records SET call_date = ?, status = ?, etag = ?, updated_at = ?, body = ? "
+                "WHERE id = ? AND etag = ?", (*self._row(record, new_etag), etag)).rowcount
+            if not changed:
+                found = db.execute("SELECT 1 FROM records WHERE id = ?", (record["id"],))
+                if not found.fetchone():
+                    raise RecordNotFound(f"record {record['id']} not found")
+                raise RecordConflict(f"record {record['id']} changed since ETag {etag}")
+        return StoredRecord(record, new_etag)
+
+    def get(self, call_id: str) -> StoredRecord | None:
+        with self._connect() as db:
+            row = db.execute("SELECT body, etag FROM records WHERE id = ?", (call_id,)).fetchone()
+        return StoredRecord(json.loads(row[0]), row[1]) if row else None
+
+    def query(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None, limit: int = 100) -> list[dict]:
+        clauses, params = [], []
+        for sql, value in (("status = ?", status), ("call_date >= ?", date_from),
+                           ("call_date <= ?", date_to)):
+            if value:
+                clauses.append(sql)
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._connect() as db:
+            rows = db.execute(f"SELECT body FROM records {where} "
+                              "ORDER BY call_date DESC, updated_at DESC LIMIT ?",
+                              (*params, limit)).fetchall()
+        return [json.loads(row[0]) for row in rows]

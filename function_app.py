@@ -1,0 +1,37 @@
+"""The call-insights Function App: a table of contents, nothing else.
+
+One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints must be
+`df.Blueprint`, not `func.Blueprint`, for the durable decorators):
+- `api.blob_trigger`: a recording lands in `calls/` -> start `process_call` (once per content);
+- `orchestrators`: `process_call`, split -> transcribe -> merge -> extract -> approve -> store;
+- `activities.*`: one thin activity per stage over the framework-free `callinsights/` core;
+- `api.calls`: `GET /api/calls/{id}`, `GET /api/calls`, `POST /api/calls/{id}/approval`.
+"""
+
+import azure.durable_functions as df
+import azure.functions as func
+
+import orchestrators
+from activities import (
+    enrich,
+    extract,
+    merge_transcript,
+    record_failure,
+    split_audio,
+    store,
+    transcribe_chunk,
+)
+from api import blob_trigger, calls
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+
+app.register_functions(blob_trigger.bp)
+app.register_functions(orchestrators.bp)
+app.register_functions(split_audio.bp)
+app.register_functions(transcribe_chunk.bp)
+app.register_functions(merge_transcript.bp)
+app.register_functions(extract.bp)
+app.register_functions(enrich.bp)
+app.register_functions(store.bp)
+app.register_functions(record_failure.bp)
+app.register_functions(calls.bp)
