@@ -1,0 +1,57 @@
+"""`python -m stack demo|up|down|status|process|list|approve|reject` (what `make` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from devhost.services import ServiceError
+from stack import commands
+from stack.config import StackConfig
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="start the stack, process samples/, show the records, stop")
+    sub.add_parser("up", help="start Azurite, the model server and the host in the background")
+    sub.add_parser("down", help="stop what `up` started")
+    sub.add_parser("status", help="which pieces are listening")
+    proc = sub.add_parser("process", help="upload recordings, print one JSON line per call")
+    proc.add_argument("files", nargs="+")
+    lst = sub.add_parser("list", help="calls with a status (default: awaiting approval)")
+    lst.add_argument("--status", default="AwaitingApproval", help="'' for all calls")
+    for decision in ("approve", "reject"):
+        cmd = sub.add_parser(decision, help=f"{decision} a call awaiting approval")
+        cmd.add_argument("call_id")
+        cmd.add_argument("--reviewer", default="")
+        if decision == "approve":
+            cmd.add_argument("corrections", nargs="*", metavar="FIELD=VALUE")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    cfg = StackConfig()
+    actions = {
+        "demo": lambda: commands.demo(cfg),
+        "up": lambda: commands.up(cfg),
+        "down": lambda: commands.down(cfg),
+        "status": lambda: commands.status(cfg),
+        "process": lambda: commands.process(cfg, args.files),
+        "list": lambda: commands.list_calls(cfg, args.status),
+        "approve": lambda: commands.decide(cfg, args.call_id, "approve", args.reviewer,
+                                           args.corrections),
+        "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),
+    }
+    try:
+        return actions[args.command]()
+    except (ServiceError, TimeoutError) as exc:
+        print(f"stack {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The app's HTTP routes as the stack CLI and the end-to-end tests call them (stdlib only).
+
+`GET /api/calls/{id}` is anonymous; the list and approval routes need the function key, sent as
+`x-functions-key` exactly as on Azure.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+TERMINAL = frozenset({"Completed", "Rejected", "Failed"})
+SETTLED = TERMINAL | {"AwaitingApproval"}  # where `process` stops waiting
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: Any
+
+
+class CallsApi:
+    """A thin client over the calls routes of one host."""
+
+    def __init__(self, base_url: str, function_key: str, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.function_key = function_key
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, body: Any = None, *, keyed: bool = False,
+                raw: bytes | None = None) -> Response:
+        """Send one request; HTTP errors come back as a Response, not an exception."""
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        headers = {"content-type": "application/json"} if data is not None else {}
+        if keyed:
+            headers["x-functions-key"] = self.function_key
+        req = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                     headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return Response(resp.status, _decode(resp.read()))
+        except urllib.error.HTTPError as err:
+            return Response(err.code, _decode(err.read()))
+
+    def status(self, call_id: str) -> dict | None:
+        """The call's status document, or None while the host does not know the call (404)."""
+        resp = self.request("GET", f"/api/calls/{call_id}")
+        if resp.status == 404:
+            return None
+        if resp.status != 200:
+            raise ApiError(f"GET /api/calls/{call_id}: HTTP {resp.status}: {resp.body}")
+        return resp.body
+
+    def list(self, status: str | None = "AwaitingApproval") -> list[dict]:
+        query = "?" + urllib.parse.urlencode({"status": status}) if status else ""
+        resp = self.request("GET", f"/api/calls{query}", keyed=True)
+        if resp.status != 200:
+            raise ApiError(f"GET /api/calls{query}: HTTP {resp.status}: {resp.body}")
+        body = resp.body
+        return body.get("calls", []) if isinstance(body, dict) else list(body or [])
+
+    def decide(self, call_id: str, decision: str, *, reviewer: str,
+               corrections: dict[str, Any] | None = None) -> Response:
+        """POST the approval decision; the caller looks at the status (202, 400, 404, 409)."""
+        body = {"decision": decision, "reviewer": reviewer, "corrections": corrections or {}}
+        return self.request("POST", f"/api/calls/{call_id}/approval", body, keyed=True)
+
+
+class ApiError(RuntimeError):
+    """The host answered something other than what the route promises."""
+
+
+def _decode(data: bytes) -> Any:
+    if not data:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace")

@@ -1,0 +1,141 @@
+"""What each `python -m stack` subcommand does; `__main__` only parses arguments.
+
+Machine-readable output (the `process` JSON lines) goes to stdout; progress, logs and advice to
+stderr, so `make process ... > out.jsonl` captures only the records.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from callinsights.blobs import BlobStore
+from devhost import services
+from stack import processes, render
+from stack.api import TERMINAL, CallsApi
+from stack.calls import Submitted, output_line, upload, wait
+from stack.config import PROJECT_ROOT, StackConfig
+
+err = functools.partial(print, file=sys.stderr, flush=True)
+AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".flac", ".webm"}
+SAMPLES_DIR = PROJECT_ROOT / "samples"
+
+
+def api_for(cfg: StackConfig) -> CallsApi:
+    return CallsApi(cfg.host_url, cfg.function_key)
+
+
+def up(cfg: StackConfig) -> int:
+    started = processes.start(cfg, log=err)
+    print(f"local host:   {cfg.host_url}/api/calls/{{call_id}}")
+    print(f"azurite blob: http://127.0.0.1:{cfg.azurite_port}/devstoreaccount1 "
+          f"(upload recordings to the '{cfg.calls_container}' container)")
+    print(f"model server: {cfg.model_url}")
+    print(f"logs:         {cfg.log_dir}/")
+    print(f"records:      {cfg.data_dir / 'records.sqlite'}")
+    if started:
+        print("started " + ", ".join(p.name for p in started) + "; `make down` stops them")
+    return 0
+
+
+def down(cfg: StackConfig) -> int:
+    stopped = processes.stop_recorded(cfg)
+    err("stopped " + ", ".join(stopped) if stopped else "nothing started by `make up` is running")
+    return 0
+
+
+def status(cfg: StackConfig) -> int:
+    pids = processes.recorded_pids(cfg)
+    ports = {"azurite": cfg.azurite_port, "modelserver": cfg.model_port, "devhost": cfg.host_port}
+    for name, port in ports.items():
+        state = "listening" if services.port_open(port) else "down"
+        owner = f" (pid {pids[name]}, started by make up)" if name in pids else ""
+        print(f"{name:<12} 127.0.0.1:{port:<6} {state}{owner}")
+    print(f"logs: {cfg.log_dir}/")
+    return 0 if services.port_open(cfg.host_port) else 1
+
+
+def _submit_and_wait(cfg: StackConfig, files: list[Path]) -> list[tuple[Submitted, dict]]:
+    """Upload the files and follow them to a settled status, with progress on stderr."""
+    store = BlobStore(cfg.storage_connection)
+    subs = [upload(store, cfg.calls_container, path) for path in files]
+    for sub in subs:
+        err(f"uploaded {sub.file} as {cfg.calls_container}/{sub.blob} (call {sub.call_id})")
+    settled = wait(api_for(cfg), subs, on_change=lambda s, b: err(render.progress_line(s, b)))
+    return [(sub, settled[sub.call_id]) for sub in subs]
+
+
+def _existing(files: list[str]) -> list[Path]:
+    paths = [Path(f) for f in files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise SystemExit(f"not a file: {', '.join(missing)}")
+    return paths
+
+
+def process(cfg: StackConfig, files: list[str]) -> int:
+    paths = _existing(files)
+    with processes.running(cfg, log=err):
+        for sub, state in _submit_and_wait(cfg, paths):
+            print(json.dumps(output_line(sub, state), ensure_ascii=False), flush=True)
+    return 0
+
+
+def demo(cfg: StackConfig) -> int:
+    files = sorted(p for p in SAMPLES_DIR.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+    err(f"demo: {len(files)} recordings from {SAMPLES_DIR.relative_to(PROJECT_ROOT)}/; the long "
+        "one takes a few minutes on 2 cores")
+    with processes.running(cfg, log=err) as temporary:
+        results = _submit_and_wait(cfg, files)
+    print()
+    for sub, state in results:
+        print(render.call_report(sub, state) + "\n")
+    waiting = [sub for sub, state in results if state.get("status") == "AwaitingApproval"]
+    if waiting and temporary:
+        print(f"{len(waiting)} call(s) await approval. The demo stopped the stack it started: "
+              "`make up` resumes them, then run the commands above (or see README: Review).")
+    return 0
+
+
+def list_calls(cfg: StackConfig, status_filter: str) -> int:
+    if not services.port_open(cfg.host_port):
+        raise SystemExit(f"no local host on {cfg.host_url}: run `make up` first")
+    for call in api_for(cfg).list(status_filter or None):
+        print(json.dumps(call, ensure_ascii=False))
+    return 0
+
+
+def parse_corrections(pairs: list[str]) -> dict[str, Any]:
+    """`field=value` words; a value that parses as JSON (numbers, lists, null) is taken as JSON."""
+    corrections: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"correction {pair!r} is not FIELD=VALUE")
+        try:
+            corrections[name] = json.loads(raw)
+        except ValueError:
+            corrections[name] = raw
+    return corrections
+
+
+def decide(cfg: StackConfig, call_id: str, decision: str, reviewer: str,
+           pairs: list[str]) -> int:
+    """Approve or reject, then follow the call to its stored record and show it."""
+    corrections = parse_corrections(pairs)
+    reviewer = reviewer or getpass.getuser()
+    with processes.running(cfg, log=err):
+        api = api_for(cfg)
+        resp = api.decide(call_id, decision, reviewer=reviewer, corrections=corrections)
+        if resp.status != 202:
+            err(f"{decision}: HTTP {resp.status}: {json.dumps(resp.body)}")
+            return 1
+        err(f"{decision}: accepted (HTTP 202), waiting for the stored record")
+        sub = Submitted(call_id, call_id, call_id)
+        state = wait(api, [sub], settled=TERMINAL, timeout=900)[call_id]
+    print(render.call_report(sub, state))
+    return 0

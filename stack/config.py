@@ -1,0 +1,85 @@
+"""Where the local stack lives and how to reach it: ports, folders, settings, the function key.
+
+One `StackConfig` describes a stack. The CLI uses the default (the ports in
+docs/architecture.md, data under `.data/`); the end-to-end tests build their own on free ports
+in a temporary folder, with extra settings (a short approval deadline, a rate-limited model
+server), so every command and test starts and talks to a stack the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from devhost import services
+
+PROJECT_ROOT = services.PROJECT_ROOT
+HOST_PORT = 7071
+AZURITE_PORT = 10000
+MODEL_PORT = 8008
+
+
+def local_values(root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """`Values` of `local.settings.json`, or of the example when the user has not made one."""
+    for name in ("local.settings.json", "local.settings.example.json"):
+        path = root / name
+        if path.exists():
+            values = json.loads(path.read_text(encoding="utf-8")).get("Values") or {}
+            return {str(k): "" if v is None else str(v) for k, v in values.items()}
+    return {}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """One local stack: its ports, its data folder and the settings its host runs with."""
+
+    data_dir: Path = PROJECT_ROOT / ".data"
+    host_port: int = HOST_PORT
+    azurite_port: int = AZURITE_PORT
+    model_port: int = MODEL_PORT
+    app_env: dict[str, str] = field(default_factory=dict)  # overrides for the host (app settings)
+    model_env: dict[str, str] = field(default_factory=dict)  # MODELSERVER_* for the model server
+
+    @property
+    def run_dir(self) -> Path:
+        """Pid files and logs of the processes `up` started."""
+        return self.data_dir / "stack"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.run_dir / "logs"
+
+    @property
+    def host_url(self) -> str:
+        return f"http://127.0.0.1:{self.host_port}"
+
+    @property
+    def model_url(self) -> str:
+        return f"http://127.0.0.1:{self.model_port}/v1"
+
+    @property
+    def storage_connection(self) -> str:
+        return services.blob_connection_string(self.azurite_port)
+
+    def settings(self) -> dict[str, str]:
+        """The app settings the host gets: local settings, pointed at this stack's services."""
+        values = local_values()
+        values.update({
+            "AzureWebJobsStorage": self.storage_connection,
+            "OPENAI_BASE_URL": self.model_url,
+            "RECORDS_SQLITE_PATH": str(self.data_dir / "records.sqlite"),
+        })
+        values.update(self.app_env)
+        return values
+
+    @property
+    def function_key(self) -> str:
+        return self.settings().get("DEVHOST_FUNCTION_KEY", "")
+
+    @property
+    def calls_container(self) -> str:
+        return self.settings().get("CALLS_CONTAINER") or "calls"
+
+    def with_env(self, **app_env: str) -> StackConfig:
+        return replace(self, app_env={**self.app_env, **app_env})
