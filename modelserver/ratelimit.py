@@ -1,7 +1,7 @@
 """Requests-per-minute limits per deployment, as Azure OpenAI quotas throttle them.
 
-A sliding one-minute window per name: the app's retries and its cap on parallel transcriptions
-meet real 429s locally.
+A sliding window (a minute unless configured) per model: the app's retries and its cap on
+parallel transcriptions meet real 429s locally.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from collections.abc import Callable
 
 from modelserver.errors import rate_limited
 
-WINDOW_SECONDS = 60.0
-
 
 class RateLimiter:
     """`check(model, ...)` admits a request or raises the 429 `APIError` with `Retry-After`.
@@ -23,8 +21,10 @@ class RateLimiter:
     `limits` is keyed by served model name (the registry maps aliases in settings to it).
     """
 
-    def __init__(self, limits: dict[str, int], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: dict[str, int], window: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._limits = dict(limits)
+        self._window = window
         self._clock = clock
         self._seen: dict[str, deque[float]] = {name: deque() for name in self._limits}
         self._lock = threading.Lock()
@@ -36,10 +36,10 @@ class RateLimiter:
         limit, seen = self._limits[model], self._seen[model]
         with self._lock:
             now = self._clock()
-            while seen and now - seen[0] >= WINDOW_SECONDS:
+            while seen and now - seen[0] >= self._window:
                 seen.popleft()
             if len(seen) < limit:
                 seen.append(now)
                 return
-            wait = WINDOW_SECONDS - (now - seen[0])
+            wait = self._window - (now - seen[0])
         raise rate_limited(shown_as, max(1, math.ceil(wait)))

@@ -30,7 +30,7 @@ class Services:
             if canonical is None:
                 raise ValueError(f"MODELSERVER_RATE_LIMITS names unknown model {name!r}")
             limits[canonical] = per_minute
-        self.limiter = RateLimiter(limits)
+        self.limiter = RateLimiter(limits, window=self.settings.rate_window_seconds)
         self.budget = CoreBudget(self.settings.threads)
         self.whisper = WhisperService(self.settings, self.budget)
         from modelserver.chat import ChatService

@@ -51,6 +51,7 @@ class ServerSettings:
     chat_mode: str = "grounded"  # grounded | plain
     max_audio_bytes: int = 25 * MIB
     rate_limits: dict[str, int] = field(default_factory=dict)
+    rate_window_seconds: int = 60  # tests shorten the minute so the SDK's retry wait is short
     api_key: str = ""  # empty: any key (or none) is accepted
 
     @classmethod
@@ -71,7 +72,8 @@ class ServerSettings:
                        "CHAT_MODE": "chat_mode", "API_KEY": "api_key"}
         int_fields = {"PORT": "port", "THREADS": "threads", "WHISPER_WORKERS": "whisper_workers",
                       "WHISPER_BEAM_SIZE": "whisper_beam_size",
-                      "CHAT_CONTEXT": "chat_context", "MAX_AUDIO_BYTES": "max_audio_bytes"}
+                      "CHAT_CONTEXT": "chat_context", "MAX_AUDIO_BYTES": "max_audio_bytes",
+                      "RATE_WINDOW_SECONDS": "rate_window_seconds"}
         list_fields = {"WHISPER_ALIASES": "whisper_aliases", "CHAT_ALIASES": "chat_aliases"}
         for var, attr in text_fields.items():
             if (raw := get(var)) is not None:
