@@ -60,6 +60,7 @@ class _Run:
         self.context = context
         self.policy: dict = job.get("policy") or {}
         self.call = {k: v for k, v in job.items() if k != "policy"}
+        self.call.setdefault("call_id", context.instance_id)  # the instance id is the call id
         self.call["started_at"] = iso(context.current_utc_datetime)
         self.stage = "starting"
         self.stage_seconds: dict[str, float] = {}
@@ -73,9 +74,12 @@ class _Run:
     def now(self) -> datetime:
         return self.context.current_utc_datetime
 
+    def close_stage(self) -> None:
+        self.stage_seconds[self.stage] = round((self.now - self._since).total_seconds(), 3)
+
     def enter(self, stage: str, **status: Any) -> None:
         """Close the current stage's timing, start `stage`, publish it."""
-        self.stage_seconds[self.stage] = round((self.now - self._since).total_seconds(), 3)
+        self.close_stage()
         self.stage, self._since = stage, self.now
         self.publish(stage, **status)
 
@@ -115,8 +119,8 @@ def process_call(context: df.DurableOrchestrationContext) -> Steps:
 
 def _pipeline(run: _Run) -> Steps:
     call_id = run.call.get("call_id")
-    if not call_id or not run.call.get("blob_name"):
-        raise StageFailed("starting", "the orchestration input needs call_id and blob_name")
+    if not run.call.get("blob_name"):
+        raise StageFailed("starting", "the orchestration input has no blob_name")
     run.enter("splitting")
     split = yield from run.call_activity("split_audio", run.call)
     chunks = split.get("chunks") or []
@@ -213,7 +217,7 @@ def _review(run: _Run, fields: dict) -> Steps:
 def _record_failure(run: _Run, failure: StageFailed) -> Steps:
     """Store the Failed record and publish the reason; the caller re-raises."""
     run.log("%s", failure)
-    run.stage_seconds[failure.stage] = round((run.now - run._since).total_seconds(), 3)
+    run.close_stage()
     run.publish("failed", failed_stage=failure.stage, error=failure.reason)
     try:
         yield run.context.call_activity_with_retry("record_failure", run.stage_retry, {

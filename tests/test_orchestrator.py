@@ -1,0 +1,274 @@
+"""`process_call` through the real SDK replay, histories written as the Durable extension does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from orchestrators.process_call import process_call
+from tests.durable_history import OrchestrationRun
+
+HANDLE = process_call._function.get_user_function()
+CALL_ID = "0123456789abcdef0123456789abcdef"
+POLICY = {"max_parallel_transcriptions": 3, "transcription_max_attempts": 4,
+          "transcription_first_retry_seconds": 5.0, "confidence_threshold": 0.75,
+          "approval_deadline_seconds": 3600.0}
+
+
+def job(**policy) -> dict:
+    return {"call_id": CALL_ID, "container": "calls", "blob_name": "a.wav",
+            "content_hash": "ab" * 32, "size_bytes": 1234, "uploaded_at": None,
+            "policy": {**POLICY, **policy}}
+
+
+def split_result(n: int) -> dict:
+    chunks = [{"index": i, "blob": f"{CALL_ID}/{i:04d}.flac", "start": i * 600.0,
+               "end": (i + 1) * 600.0 + 1} for i in range(n)]
+    return {"chunks": chunks, "audio": {"duration": n * 600.0, "sample_rate": 44100,
+                                        "channels": 2, "format": "wav", "codec": "pcm_s16le"}}
+
+
+def field(value, confidence: float) -> dict:
+    return {"value": value, "confidence": confidence,
+            "evidence": {"quote": f"it is {value}", "start": 1.0, "end": 2.0} if value else None}
+
+
+def extraction(name_confidence: float = 0.95) -> dict:
+    fields = {"customer_name": field("Dana Smith", name_confidence),
+              "company": field("Acme", 0.9), "city": field(None, 0.0),
+              "region": field(None, 0.0), "country": field(None, 0.0),
+              "products_of_interest": field(["solar panels"], 0.88), "budget": field(None, 0.0),
+              "timeline": field("next spring", 0.8), "next_steps": field("send a quote", 0.9),
+              "summary": field("A call about solar panels.", 0.2)}
+    return {"fields": fields, "usage": {"prompt_tokens": 900, "completion_tokens": 120},
+            "model": "gpt-4o"}
+
+
+def through_transcription(run: OrchestrationRun, chunks: int = 1) -> OrchestrationRun:
+    run.complete(run.only("split_audio"), split_result(chunks))
+    while run.pending("transcribe_chunk"):
+        task = run.pending("transcribe_chunk")[0]
+        index = task.input["index"]
+        run.complete(task, {"index": index, "blob": f"{CALL_ID}/chunk-{index:04d}.json",
+                            "segments": 3, "language": "en"})
+    run.complete(run.only("merge_transcript"), {"blob": f"{CALL_ID}/transcript.json",
+                                                "duration": 600.0, "language": "en",
+                                                "words": 250})
+    return run
+
+
+def to_enrich(run: OrchestrationRun, name_confidence: float = 0.95) -> OrchestrationRun:
+    through_transcription(run)
+    return run.complete(run.only("extract"), extraction(name_confidence))
+
+
+def finish(run: OrchestrationRun) -> OrchestrationRun:
+    enrich = run.only("enrich")
+    status = "Rejected" if enrich.input["review"]["outcome"] == "rejected" else "Completed"
+    run.complete(enrich, {"record_blob": f"{CALL_ID}/record.json", "id": CALL_ID,
+                          "status": status})
+    return run.complete(run.only("store"), {"id": CALL_ID, "etag": "e1"})
+
+
+def test_split_first_with_the_call_and_exponential_retry_options():
+    """The first action is split_audio with the call's input and back-off retry options."""
+    run = OrchestrationRun(HANDLE, job())
+    (split,) = run.pending()
+    assert split.name == "split_audio"
+    assert split.input["call_id"] == CALL_ID and split.input["blob_name"] == "a.wav"
+    assert "policy" not in split.input
+    assert run.custom_status == {"stage": "splitting"}
+    retry = run.state["actions"][0][0]["compoundActions"][0]["retryOptions"]
+    assert retry["firstRetryIntervalInMilliseconds"] == 5000
+    assert retry["backoffCoefficient"] == 2.0 and retry["maxNumberOfAttempts"] == 3
+
+
+def test_fan_out_keeps_at_most_the_cap_in_flight():
+    """Seven chunks with a cap of 3: three in flight, one more for each that finishes."""
+    run = OrchestrationRun(HANDLE, job(max_parallel_transcriptions=3))
+    run.complete(run.only("split_audio"), split_result(7))
+    in_flight = run.pending("transcribe_chunk")
+    assert [t.input["index"] for t in in_flight] == [0, 1, 2]
+    assert run.custom_status == {"stage": "transcribing", "chunks_total": 7, "chunks_done": 0}
+    retry = run.state["actions"][0][1]["compoundActions"][0]["compoundActions"][0]
+    assert retry["retryOptions"]["maxNumberOfAttempts"] == 4
+    seen_max = 0
+    finished = 0
+    order = [1, 0, 2, 3, 4, 5, 6]  # finish out of order first
+    while run.pending("transcribe_chunk"):
+        in_flight = {t.input["index"]: t for t in run.pending("transcribe_chunk")}
+        seen_max = max(seen_max, len(in_flight))
+        index = next(i for i in order if i in in_flight)
+        order.remove(index)
+        run.complete(in_flight[index], {"index": index, "blob": f"t/{index}.json",
+                                        "segments": 1, "language": "en"})
+        finished += 1
+        if run.pending("transcribe_chunk"):
+            assert run.custom_status["chunks_done"] == finished
+    assert seen_max == 3
+    merge = run.only("merge_transcript")
+    assert [c["index"] for c in merge.input["chunks"]] == list(range(7))
+    first = merge.input["chunks"][0]
+    assert first["blob"] == "t/0.json" and first["start"] == 0.0
+    assert first["audio_blob"] == f"{CALL_ID}/0000.flac"
+    assert run.custom_status == {"stage": "merging"}
+
+
+def test_confident_fields_skip_review_and_store():
+    """No flagged field: enrich gets auto_accepted, store gets the record blob, output says so."""
+    run = to_enrich(OrchestrationRun(HANDLE, job()))
+    enrich = run.only("enrich")
+    assert enrich.input["review"] == {"outcome": "auto_accepted", "flagged": [],
+                                      "decision": None}
+    assert enrich.input["call"]["started_at"].startswith("2026-01-05T09:00:00")
+    assert set(enrich.input["stage_seconds"]) >= {"splitting", "transcribing", "extracting"}
+    assert len(json.dumps(enrich.input)) < 45_000
+    finish(run)
+    assert run.is_done and run.error is None
+    assert run.output == {"call_id": CALL_ID, "status": "Completed",
+                          "outcome": "auto_accepted", "record_id": CALL_ID}
+    assert run.custom_status == {"stage": "done"}
+
+
+def awaiting(run: OrchestrationRun) -> OrchestrationRun:
+    to_enrich(run, name_confidence=0.4)
+    status = run.custom_status
+    assert status["stage"] == "awaiting_approval"
+    assert set(status["flagged"]) == {"customer_name"}
+    assert status["flagged"]["customer_name"]["confidence"] == 0.4
+    assert status["deadline"].startswith("2026-01-05T10:00")
+    assert not run.pending()
+    assert len(run.timers()) == 1
+    return run
+
+
+def test_approval_applies_decision_and_cancels_the_timer():
+    """An approve decision (double-encoded, as the Python client sends it) wins the race."""
+    run = awaiting(OrchestrationRun(HANDLE, job()))
+    decision = {"decision": "approve", "corrections": {"customer_name": "Dana Smyth"},
+                "reviewer": "kim", "decided_at": "2026-01-05T09:30:00+00:00"}
+    run.raise_event("Approval", json.dumps(decision))
+    assert not run.timers(), "the deadline timer must be cancelled"
+    review = run.only("enrich").input["review"]
+    assert review["outcome"] == "approved" and review["flagged"] == ["customer_name"]
+    assert review["decision"]["corrections"] == {"customer_name": "Dana Smyth"}
+    assert review["decision"]["reviewer"] == "kim"
+    assert run.custom_status == {"stage": "enriching"}
+    finish(run)
+    assert run.is_done and run.output["outcome"] == "approved"
+
+
+def test_rejection_stores_rejected():
+    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run.raise_event("Approval", {"decision": "reject", "reviewer": "kim"})
+    assert run.only("enrich").input["review"]["outcome"] == "rejected"
+    finish(run)
+    assert run.output["status"] == "Rejected" and run.output["outcome"] == "rejected"
+
+
+def test_timeout_stores_unreviewed():
+    """The deadline passes first: stored as unreviewed, nothing dropped."""
+    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run.fire_timer(run.timers()[0])
+    review = run.only("enrich").input["review"]
+    assert review == {"outcome": "unreviewed", "flagged": ["customer_name"], "decision": None}
+    finish(run)
+    assert run.output["outcome"] == "unreviewed" and run.output["status"] == "Completed"
+
+
+def test_invalid_decision_is_ignored_and_waiting_goes_on():
+    """A bad payload (raised around the API) changes nothing; a later valid one still counts."""
+    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run.raise_event("Approval", {"decision": "maybe", "reviewer": "kim"})
+    assert run.custom_status["stage"] == "awaiting_approval"
+    assert not run.pending() and len(run.timers()) == 1
+    run.raise_event("Approval", {"decision": "approve", "reviewer": "lee"})
+    assert run.only("enrich").input["review"]["decision"]["reviewer"] == "lee"
+    assert not run.timers()
+
+
+def test_second_approval_is_ignored():
+    """Only the first decision is consumed; a second one raised meanwhile changes nothing."""
+    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run.raise_event("Approval", {"decision": "approve", "reviewer": "kim"})
+    run.raise_event("Approval", {"decision": "reject", "reviewer": "lee"})
+    enrich = run.only("enrich")
+    assert enrich.input["review"]["decision"]["reviewer"] == "kim"
+    finish(run)
+    assert run.output["outcome"] == "approved"
+
+
+def test_silence_skips_extraction_and_review():
+    run = OrchestrationRun(HANDLE, job())
+    run.complete(run.only("split_audio"), split_result(1))
+    run.complete(run.only("transcribe_chunk"), {"index": 0, "blob": "t", "segments": 0,
+                                                "language": None})
+    run.complete(run.only("merge_transcript"), {"blob": "m", "duration": 9.0, "language": None,
+                                                "words": 0})
+    enrich = run.only("enrich")
+    assert enrich.input["review"]["outcome"] == "auto_accepted"
+    assert enrich.input["extraction"]["fields"]["customer_name"]["value"] is None
+
+
+def assert_failed(run: OrchestrationRun, stage: str, reason: str) -> None:
+    """The failure is recorded, published, and ends the orchestration as failed."""
+    record = run.only("record_failure")
+    assert record.input["stage"] == stage and reason in record.input["reason"]
+    assert record.input["call"]["call_id"] == CALL_ID
+    assert run.custom_status["stage"] == "failed"
+    run.complete(record, {"id": CALL_ID, "etag": "e"})
+    assert run.error and reason in run.error and stage in run.error
+    assert run.custom_status == {"stage": "failed", "failed_stage": stage,
+                                 "error": record.input["reason"]}
+
+
+def test_permanent_input_error_fails_without_retry():
+    """split_audio answers {"error"} for a file that is not audio: no retry, Failed with reason."""
+    run = OrchestrationRun(HANDLE, job())
+    run.complete(run.only("split_audio"), {"error": "the file is not audio", "code": "audio.not"})
+    assert_failed(run, "splitting", "the file is not audio")
+
+
+def test_transcription_retries_exhausted_fails_with_reason():
+    """A chunk failing every attempt: retried up to the policy's attempts, then Failed."""
+    run = OrchestrationRun(HANDLE, job(transcription_max_attempts=3))
+    run.complete(run.only("split_audio"), split_result(2))
+    first = run.pending("transcribe_chunk")[0]
+    reason = "Activity function 'transcribe_chunk' failed: RateLimited: 429 from the server"
+    attempts_before = len([t for t in run.tasks.values() if t.name == "transcribe_chunk"])
+    run.fail_for_good(first, reason)
+    attempts = len([t for t in run.tasks.values() if t.name == "transcribe_chunk"])
+    assert attempts - attempts_before == 2  # two more attempts for chunk 0: three in all
+    assert_failed(run, "transcribing", "429 from the server")
+    assert "chunk 0" in run.custom_status["error"]
+
+
+def test_retry_that_succeeds_continues():
+    run = OrchestrationRun(HANDLE, job())
+    run.complete(run.only("split_audio"), split_result(1))
+    run.fail(run.only("transcribe_chunk"), "Activity function 'transcribe_chunk' failed: boom")
+    timer = next(t for t in run.tasks.values() if t.kind == "retry_timer")
+    run.fire_timer(timer)
+    run.complete(run.only("transcribe_chunk"), {"index": 0, "blob": "t", "segments": 1,
+                                                "language": "en"})
+    assert run.only("merge_transcript")
+
+
+def test_bad_input_fails_at_start():
+    run = OrchestrationRun(HANDLE, {"policy": POLICY})
+    assert_failed(run, "starting", "blob_name")
+
+
+@pytest.mark.parametrize("stage_activity,stage", [("merge_transcript", "merging"),
+                                                   ("extract", "extracting")])
+def test_later_stage_failure_names_the_stage(stage_activity, stage):
+    run = OrchestrationRun(HANDLE, job())
+    if stage_activity == "extract":
+        through_transcription(run)
+    else:
+        run.complete(run.only("split_audio"), split_result(1))
+        run.complete(run.only("transcribe_chunk"), {"index": 0, "blob": "t", "segments": 1,
+                                                    "language": "en"})
+    run.fail_for_good(run.only(stage_activity), f"Activity function '{stage_activity}' failed: x")
+    assert_failed(run, stage, "failed: x")
