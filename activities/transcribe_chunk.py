@@ -13,4 +13,4 @@ def transcribe_chunk(payload: dict) -> dict:
     from callinsights.stages import transcribe_chunk as stage
 
     config = settings()
-    return answer(stage, blob_store(config), config, openai_client(config), payload)
+    return answer(stage, blob_store(config), openai_client(config), config, payload)

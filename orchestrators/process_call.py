@@ -129,8 +129,9 @@ def _pipeline(run: _Run) -> Steps:
     run.enter("transcribing", chunks_total=len(chunks), chunks_done=0)
     transcribed = yield from _transcribe_all(run, chunks)
     run.enter("merging")
-    merged = yield from run.call_activity("merge_transcript",
-                                          {"call_id": call_id, "chunks": transcribed})
+    merged = yield from run.call_activity("merge_transcript", {
+        "call_id": call_id, "chunks": transcribed,
+        "duration": (split.get("audio") or {}).get("duration")})
     run.enter("extracting")
     if merged.get("words") == 0:  # silence: nothing to extract, nothing to review
         run.log("no speech in the recording")
