@@ -9,6 +9,7 @@ loop in production).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,16 @@ class OutValue:
         return self.value
 
 
+async def _close_client_session() -> None:
+    """Close the durable client's process-wide aiohttp session before its loop goes away."""
+    from azure.durable_functions.models.utils import http_utils
+
+    session = getattr(http_utils, "_client_session", None)
+    if session is not None and not session.closed:
+        await session.close()
+    http_utils._client_session = None
+
+
 class Invoker:
     """Owns the app's event loop thread and the thread pool for sync HTTP/blob functions."""
 
@@ -56,6 +67,8 @@ class Invoker:
         self._thread.start()
 
     def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(_close_client_session(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,4 @@
-"""Start and stop the local stand-ins for Azure services (Azurite, the Cosmos DB server, the model server).
+"""Start and stop the local stand-ins for Azure services (Azurite, Cosmos DB server, model server).
 
 One place knows how each companion process is launched, so the dev host, the `stack` CLI and
 the test fixtures start them the same way: on 127.0.0.1, with their data under a folder we own,
@@ -126,11 +126,13 @@ def start_azurite(data_dir: Path, port: int = 10000, log_dir: Path | None = None
 
 def start_cosmos_server(port: int, log_dir: Path) -> ServiceProcess:
     """@vercel/cosmosdb-server: HTTPS with a self-signed certificate, data in memory only."""
-    return _launch("cosmosdb-server", [_node_tool("cosmosdb-server"), "-p", str(port)], port, log_dir)
+    argv = [_node_tool("cosmosdb-server"), "-p", str(port)]
+    return _launch("cosmosdb-server", argv, port, log_dir)
 
 
 def start_model_server(port: int, log_dir: Path, env: dict | None = None,
                        ready_timeout: float = 120.0) -> ServiceProcess:
     """The project's OpenAI-compatible model server (`python -m modelserver serve`)."""
-    argv = [sys.executable, "-m", "modelserver", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv = [sys.executable, "-m", "modelserver", "serve", "--host", "127.0.0.1",
+            "--port", str(port)]
     return _launch("modelserver", argv, port, log_dir, env=env, ready_timeout=ready_timeout)

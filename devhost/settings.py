@@ -16,6 +16,7 @@ from devhost import services
 DEFAULT_HUB = "TestHubName"
 DEV_STORAGE = "UseDevelopmentStorage=true"
 DEV_BLOB_PORT = 10000
+STORAGE_SETTING = "AzureWebJobsStorage"
 
 
 class SettingsError(RuntimeError):
@@ -66,7 +67,7 @@ def read_host_json(app_dir: Path) -> HostJson:
 
 def storage_connection(setting: str | None = None) -> str:
     """The connection string named by a trigger's `connection` (default AzureWebJobsStorage)."""
-    name = setting or "AzureWebJobsStorage"
+    name = setting or STORAGE_SETTING
     value = os.environ.get(name) or os.environ.get(f"AzureWebJobs{name}") or ""
     if not value:
         raise SettingsError(f"storage connection setting '{name}' is not set")

@@ -1,0 +1,132 @@
+"""Blob triggers: poll the watched containers and invoke the function once per blob version.
+
+Receipts (function + container/name → etag, outcome, attempts) live in the task hub, so a restart
+does not fire again for blobs already handled, as the Functions runtime's blob receipts work.
+A failing invocation is retried on the next polls, up to `max_attempts` (5, the runtime default),
+then the blob is recorded as poison and logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from azure.core.exceptions import AzureError, ResourceNotFoundError
+from azure.functions.blob import InputStream
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from devhost import logs
+from devhost.indexing import AppFunction
+from devhost.invoke import Invoker
+from devhost.settings import SettingsError, storage_connection
+from devhost.store import Receipt, Store
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class Watch:
+    """One blob-triggered function: its container and the pattern blob names must match."""
+
+    function: AppFunction
+    container: str
+    prefix: str
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, fn: AppFunction) -> Watch:
+        container, _, rest = fn.trigger.path.strip("/").partition("/")
+        prefix = rest.split("{", 1)[0]
+        regex = ""
+        for literal, name in re.findall(r"([^{]*)(?:\{([^}]*)\})?", rest):
+            regex += re.escape(literal) + (f"(?P<{name}>.+)" if name else "")
+        return cls(fn, container, prefix, re.compile(f"^{regex}$"))
+
+
+def service_client(connection: str) -> BlobServiceClient:
+    return BlobServiceClient.from_connection_string(
+        connection, retry_total=0, connection_timeout=5, read_timeout=30)
+
+
+class BlobWatcher:
+    """A polling thread over every blob trigger of the app."""
+
+    def __init__(self, store: Store, functions: list[AppFunction], invoker: Invoker,
+                 client_json: str, interval: float = 2.0, max_attempts: int = MAX_ATTEMPTS
+                 ) -> None:
+        self.store, self.invoker, self.client_json = store, invoker, client_json
+        self.watches = [Watch.of(fn) for fn in functions]
+        self.interval, self.max_attempts = interval, max_attempts
+        self._stop = threading.Event()
+        self._clients: dict[str, BlobServiceClient] = {}
+        self._thread = threading.Thread(target=self._loop, name="devhost-blobs", daemon=True)
+
+    def start(self) -> None:
+        if self.watches:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            for watch in self.watches:
+                try:
+                    self.poll(watch)
+                except (AzureError, SettingsError) as exc:
+                    logs.LOGGER.warning("blob trigger %s: cannot list %s: %s",
+                                        watch.function.name, watch.container,
+                                        str(exc).splitlines()[0])
+            self._stop.wait(self.interval)
+
+    def _container(self, watch: Watch) -> ContainerClient:
+        connection = storage_connection(watch.function.trigger.connection)
+        if connection not in self._clients:
+            self._clients[connection] = service_client(connection)
+        return self._clients[connection].get_container_client(watch.container)
+
+    def poll(self, watch: Watch) -> None:
+        container = self._container(watch)
+        with contextlib.suppress(ResourceNotFoundError):
+            for blob in container.list_blobs(name_starts_with=watch.prefix or None):
+                if self._stop.is_set():
+                    return
+                if watch.pattern.match(blob.name):
+                    self._consider(watch, container, blob)
+
+    def _consider(self, watch: Watch, container: ContainerClient, blob) -> None:
+        key = f"{watch.function.name}:{watch.container}/{blob.name}"
+        etag = str(blob.etag)
+        receipt = self.store.receipt(key)
+        if receipt and receipt.etag == etag and receipt.status in ("done", "poison"):
+            return
+        attempts = receipt.attempts if receipt and receipt.etag == etag else 0
+        ok = self._invoke(watch, container, blob)
+        attempts += 1
+        status = "done" if ok else ("poison" if attempts >= self.max_attempts else "retry")
+        if status == "poison":
+            logs.LOGGER.error("blob trigger %s gave up on %s/%s after %d attempts (poison)",
+                              watch.function.name, watch.container, blob.name, attempts)
+        self.store.put_receipt(key, Receipt(etag, status, attempts))
+
+    def _invoke(self, watch: Watch, container: ContainerClient, blob) -> bool:
+        fn = watch.function
+        started = time.monotonic()
+        name = f"{watch.container}/{blob.name}"
+        try:
+            data = container.download_blob(blob.name).readall()
+            stream = InputStream(data=data, name=name, length=len(data),
+                                 uri=f"{container.url}/{blob.name}",
+                                 blob_properties={"Length": blob.size, "ETag": blob.etag},
+                                 metadata=dict(blob.metadata or {}))
+            self.invoker.call(fn, self.invoker.arguments(fn, stream, self.client_json))
+            outcome, ok = "Succeeded", True
+        except Exception as exc:
+            outcome, ok = f"Failed ({type(exc).__name__}: {exc})", False
+        logs.execution(fn.name, name, time.monotonic() - started, outcome)
+        return ok
