@@ -1,0 +1,92 @@
+"""The records repositories, SQLite and a real Cosmos DB server: one contract, both backends."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from callinsights.repository import RecordConflict, RecordNotFound, repository_for
+from callinsights.repository.base import CallRepository
+from callinsights.repository.sqlite import SqliteRepository
+from callinsights.settings import Settings
+
+# The test Cosmos server's certificate is self-signed (COSMOS_VERIFY_TLS=false).
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
+
+@pytest.fixture(params=["sqlite", "cosmos"])
+def repo(request: pytest.FixtureRequest, tmp_path) -> Iterator[CallRepository]:
+    if request.param == "sqlite":
+        yield SqliteRepository(tmp_path / "records.sqlite")
+        return
+    server = request.getfixturevalue("cosmos_server")
+    settings = Settings.from_env({"COSMOS_ENDPOINT": server["endpoint"],
+                                  "COSMOS_KEY": server["key"], "COSMOS_VERIFY_TLS": "false",
+                                  "COSMOS_DATABASE": "db" + uuid.uuid4().hex[:8],
+                                  "COSMOS_CONTAINER": "calls"})
+    yield repository_for(settings)
+
+
+def record(call_id: str, status: str = "Completed", call_date: str = "2026-01-05", **extra):
+    return {"id": call_id, "call_id": call_id, "call_date": call_date, "status": status,
+            "review": None, "extraction": {"customer_name": {"value": "Dana"}},
+            "metadata": {"blob_name": "a.wav"}, "error": None, **extra}
+
+
+def test_create_then_get(repo: CallRepository):
+    stored = repo.create(record("c1"))
+    assert stored.etag
+    found = repo.get("c1")
+    assert found.record == record("c1") and found.etag == stored.etag
+    assert repo.get("nope") is None
+
+
+def test_create_twice_conflicts(repo: CallRepository):
+    repo.create(record("c2"))
+    with pytest.raises(RecordConflict):
+        repo.create(record("c2"))
+
+
+def test_replace_with_current_etag_then_stale_etag_conflicts(repo: CallRepository):
+    first = repo.create(record("c3"))
+    second = repo.replace(record("c3", status="Rejected"), first.etag)
+    assert second.etag != first.etag
+    assert repo.get("c3").record["status"] == "Rejected"
+    with pytest.raises(RecordConflict):  # HTTP 412 in Cosmos
+        repo.replace(record("c3", status="Completed"), first.etag)
+    assert repo.get("c3").record["status"] == "Rejected"
+
+
+def test_replace_missing_is_not_found(repo: CallRepository):
+    with pytest.raises((RecordNotFound, RecordConflict)):
+        repo.replace(record("c4"), "etag")
+
+
+def test_upsert_is_idempotent_and_keeps_the_first_call_date(repo: CallRepository):
+    repo.upsert(record("c5", status="Failed", call_date="2026-01-05"))
+    repo.upsert(record("c5", call_date="2026-01-07"))
+    again = repo.upsert(record("c5", call_date="2026-01-07"))
+    assert again.record["call_date"] == "2026-01-05"
+    found = repo.get("c5").record
+    assert found["status"] == "Completed" and found["call_date"] == "2026-01-05"
+    assert [r["id"] for r in repo.query() if r["id"] == "c5"] == ["c5"]
+
+
+def test_query_by_status_and_date(repo: CallRepository):
+    repo.upsert(record("q1", status="Completed", call_date="2026-02-01"))
+    repo.upsert(record("q2", status="Rejected", call_date="2026-02-02"))
+    repo.upsert(record("q3", status="Completed", call_date="2026-02-03"))
+    completed = {r["id"] for r in repo.query(status="Completed", date_from="2026-02-01")}
+    assert completed == {"q1", "q3"}
+    assert {r["id"] for r in repo.query(date_from="2026-02-02", date_to="2026-02-02")} == {"q2"}
+    assert len(repo.query(date_from="2026-02-01", limit=2)) == 2
+    newest = repo.query(date_from="2026-02-01")
+    assert [r["id"] for r in newest] == ["q3", "q2", "q1"]
+
+
+def test_factory_picks_sqlite_without_cosmos(tmp_path):
+    settings = Settings.from_env({"RECORDS_SQLITE_PATH": str(tmp_path / "x" / "r.sqlite")})
+    assert isinstance(repository_for(settings), SqliteRepository)
+    assert (tmp_path / "x" / "r.sqlite").exists()
