@@ -1,0 +1,46 @@
+"""Fixtures for the dev host tests: one in-process host over the test app, on a free port.
+
+The host is real (SQLite task hub, uvicorn, activity threads, blob polling against the session's
+Azurite); only its data folder is temporary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devhost import Host, services
+
+APP_DIR = Path(__file__).parent / "apps" / "durable"
+FUNCTION_KEY = "test-function-key"
+
+
+def host_settings(azurite: str, upload_log: Path) -> dict[str, str]:
+    return {"AzureWebJobsStorage": azurite, "DEVHOST_FUNCTION_KEY": FUNCTION_KEY,
+            "UPLOAD_LOG": str(upload_log)}
+
+
+def make_host(data_dir: Path, azurite: str, upload_log: Path, port: int | None = None) -> Host:
+    return Host(APP_DIR, port or services.free_port(), data_dir, start_azurite=False,
+                start_model_server=False, settings=host_settings(azurite, upload_log),
+                blob_poll_interval=0.2)
+
+
+@pytest.fixture(scope="session")
+def durable_host(tmp_path_factory: pytest.TempPathFactory, azurite: str) -> Iterator[Host]:
+    data = tmp_path_factory.mktemp("devhost")
+    with make_host(data, azurite, data / "uploads.log") as host:
+        yield host
+
+
+def start(host: Host, name: str, value: Any = None, instance_id: str | None = None) -> str:
+    """Start an orchestration through the SDK client, as an app's starter function would."""
+    return host.run_client(lambda client: client.start_new(name, instance_id, value))
+
+
+def run(host: Host, name: str, value: Any = None, timeout: float = 60.0):
+    """Start and wait; returns the finished instance record."""
+    return host.wait_for(start(host, name, value), timeout)
