@@ -272,11 +272,13 @@ def score_value(name: str, value: Any, quote: str | None, p_model: float | None,
                 doc: TimedWords) -> tuple[float, dict | None]:
     """Confidence of one non-null value and its evidence {quote, start, end} (None if unfound)."""
     g = ground_quote(quote, doc)
-    if g is None and name == "products_of_interest":  # an item quoted elsewhere or not at all
-        g = ground_quote(str(value), doc)
-    if g is None:
+    found = value_support(name, value, doc, g) if g else None
+    if name == "products_of_interest" and (found is None or found[0] < conf.SUPPORT_MIN):
+        g = ground_quote(str(value), doc)  # one quote for several items: each item on its own
+        found = value_support(name, value, doc, g) if g else None
+    if g is None or found is None:
         return conf.value_confidence(conf.Signals(p_model, 0.0, 0.0, None)), None
-    support, s, e = value_support(name, value, doc, g)
+    support, s, e = found
     signals = conf.Signals(p_model, g.ratio, support, doc.asr_probability(s, e))
     evidence = {"quote": doc.text(g.start, g.end), "start": doc.starts[g.start],
                 "end": doc.ends[g.end - 1]}

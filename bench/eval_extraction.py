@@ -1,0 +1,249 @@
+"""Extraction quality, measured end to end: audio -> model server -> `extract_fields`.
+
+Two call sets, reported apart: the shared fixtures (`../shared/fixtures/*.wav` with
+`*.truth.json`) and the project's own scripted calls (`tests/data/extraction_calls.json`,
+rendered with Piper on first use into `.data/extraction_calls/`). Each call is transcribed and
+extracted through the real `openai` SDK, exactly as the app's activities do.
+
+Printed: per-field accuracy over customer name, city, region, products, budget and timeline
+(null is right when the call does not say it), the precision of auto-accepted fields
+(confidence >= CONFIDENCE_THRESHOLD), their share, whether every value's quote occurs in the
+transcript, and the time per call. Matching rules: `docs/extraction.md`.
+
+    python bench/eval_extraction.py                      # starts its own model server
+    python bench/eval_extraction.py --base-url http://127.0.0.1:8008/v1
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from callinsights import transcription  # noqa: E402
+from callinsights.ai import openai_client  # noqa: E402
+from callinsights.confidence import word_similarity, words  # noqa: E402
+from callinsights.extraction import extract_fields  # noqa: E402
+from callinsights.settings import Settings  # noqa: E402
+from callinsights.transcript import Transcript  # noqa: E402
+
+FIELDS = {"customer_name": "customer_name", "city": "city", "region": "region",
+          "products": "products_of_interest", "budget": "budget", "timeline": "timeline"}
+OWN_CALLS = ROOT / "tests" / "data" / "extraction_calls.json"
+RENDERED = ROOT / ".data" / "extraction_calls"
+SAME_WORD = 0.8  # word similarity that counts as the same word
+ASR_SURNAME = 0.5  # surnames: the recogniser spells unusual ones freely
+
+
+# --- matching rules -----------------------------------------------------------------------
+
+def _amount(text: Any) -> float | None:
+    if text is None:
+        return None
+    if isinstance(text, dict):
+        return float(text["amount"])
+    return float(str(text).replace(",", "").replace("$", ""))
+
+
+def _same_words(a: list[str], b: list[str], threshold: float = SAME_WORD) -> bool:
+    return len(a) == len(b) and all(word_similarity(x, y) >= threshold
+                                    for x, y in zip(a, b, strict=True))
+
+
+def match_name(truth: str, got: str) -> bool:
+    """First name as said; surname present when the truth has one, spelled within ASR slack."""
+    t, g = words(truth), words(got)
+    if not g or word_similarity(t[0], g[0]) < SAME_WORD or len(g) != len(t):
+        return False
+    return all(word_similarity(x, y) >= ASR_SURNAME for x, y in zip(t[1:], g[1:], strict=True))
+
+
+def match_place(truth: str, got: str) -> bool:
+    return _same_words(words(truth), words(got))
+
+
+def _contains(longer: list[str], shorter: list[str], threshold: float) -> bool:
+    return all(any(word_similarity(s, w) >= threshold for w in longer) for s in shorter)
+
+
+def _same_item(truth: str, got: str) -> bool:
+    """An item matches when the truth's words are all in it (singular/plural, ASR slack 0.75)."""
+    t = [w.rstrip("s") for w in words(truth)]
+    g = [w.rstrip("s") for w in words(got)]
+    return bool(g) and _contains(g, t, 0.75) and len(g) <= len(t) + 2
+
+
+def match_products(truth: list[str], got: list[str]) -> bool:
+    """Same set: every truth item found, every extracted item a truth item."""
+    return (all(any(_same_item(t, g) for g in got) for t in truth)
+            and all(any(_same_item(t, g) for t in truth) for g in got))
+
+
+def match_budget(truth: Any, got: Any) -> bool:
+    a, b = _amount(truth), _amount(got)
+    return abs(a - b) <= 0.01 * a if a is not None and b is not None else False
+
+
+def match_timeline(truth: str, got: str) -> bool:
+    """The truth's words all said, with at most three words around them ("by the spring")."""
+    t, g = words(truth), words(got)
+    return _contains(g, t, SAME_WORD) and len(g) <= len(t) + 3
+
+
+MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
+    "customer_name": match_name, "city": match_place, "region": match_place,
+    "products": match_products, "budget": match_budget, "timeline": match_timeline}
+
+
+def correct(field: str, truth: Any, got: Any) -> bool:
+    """Whether an extracted value counts as right (null/empty is right when truth is null)."""
+    empty_truth = truth in (None, [], "")
+    empty_got = got in (None, [], "")
+    if empty_truth or empty_got:
+        return empty_truth and empty_got
+    return MATCHERS[field](truth, got)
+
+
+def quote_in_transcript(evidence: dict | None, transcript: Transcript) -> bool:
+    """The evidence quote's words occur, in order and contiguous, in the transcript."""
+    if not evidence:
+        return False
+    q, doc = words(evidence["quote"]), words(transcript.text)
+    return any(doc[i:i + len(q)] == q for i in range(len(doc) - len(q) + 1))
+
+
+# --- the calls ------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Call:
+    id: str
+    audio: Path
+    truth: dict
+
+
+def fixture_calls(folder: Path) -> list[Call]:
+    return [Call(p.stem.removesuffix(".truth"), p.with_name(p.name.replace(".truth.json", ".wav")),
+                 json.loads(p.read_text())) for p in sorted(folder.glob("*.truth.json"))]
+
+
+def own_calls(path: Path = OWN_CALLS, folder: Path = RENDERED) -> list[Call]:
+    """Our scripted calls, rendered with Piper the first time (in the shared fixtures' style)."""
+    from tests.speech import render_call
+
+    calls = []
+    for script in json.loads(path.read_text()):
+        audio = folder / f"{script['id']}.wav"
+        if not audio.exists():
+            render_call(script["turns"], audio)
+        calls.append(Call(script["id"], audio, script["truth"]))
+    return calls
+
+
+# --- running --------------------------------------------------------------------------------
+
+@contextmanager
+def model_server(base_url: str | None) -> Iterator[str]:
+    """The given server, or a fresh `python -m modelserver serve` on a free port."""
+    if base_url:
+        yield base_url
+        return
+    from devhost import services
+
+    with tempfile.TemporaryDirectory() as logs, \
+            services.start_model_server(services.free_port(), Path(logs)) as proc:
+        yield f"http://127.0.0.1:{proc.port}/v1"
+
+
+def evaluate(client: Any, settings: Settings, call: Call) -> dict:
+    """Transcribe and extract one call; per field: value, confidence, right, grounded."""
+    payload = transcription.request(client, settings.transcription_model,
+                                    call.audio.read_bytes(), call.audio.name,
+                                    language=settings.language)
+    transcript = transcription.parse(payload)
+    started = time.perf_counter()
+    result = extract_fields(client, settings.chat_model, transcript)
+    seconds = time.perf_counter() - started
+    out = {"id": call.id, "seconds": round(seconds, 2), "fields": {}}
+    for field, name in FIELDS.items():
+        got = result["fields"][name]
+        out["fields"][field] = {
+            "truth": call.truth.get(field), "value": got["value"],
+            "confidence": got["confidence"],
+            "right": correct(field, call.truth.get(field), got["value"]),
+            "grounded": got["value"] in (None, []) or quote_in_transcript(got["evidence"],
+                                                                            transcript)}
+    return out
+
+
+def summarize(results: list[dict], threshold: float) -> dict:
+    cells = [f for r in results for f in r["fields"].values()]
+    accepted = [f for f in cells if f["confidence"] >= threshold]
+    return {
+        "calls": len(results),
+        "accuracy": {field: round(sum(r["fields"][field]["right"] for r in results)
+                                  / max(1, len(results)), 3) for field in FIELDS},
+        "overall": round(sum(f["right"] for f in cells) / max(1, len(cells)), 3),
+        "auto_accepted_share": round(len(accepted) / max(1, len(cells)), 3),
+        "auto_accepted_precision": round(sum(f["right"] for f in accepted)
+                                         / max(1, len(accepted)), 3),
+        "grounded": all(f["grounded"] for f in cells),
+        "seconds_per_call": round(sum(r["seconds"] for r in results) / max(1, len(results)), 2),
+    }
+
+
+def _print(name: str, results: list[dict], summary: dict, verbose: bool) -> None:
+    print(f"\n== {name}: {summary['calls']} calls")
+    if verbose:
+        for r in results:
+            for field, f in r["fields"].items():
+                mark = "ok " if f["right"] else "BAD"
+                print(f"  {r['id']:28s} {field:14s} {mark} {f['confidence']:.2f} "
+                      f"{json.dumps(f['value'])[:40]:40s} truth={json.dumps(f['truth'])}")
+    for field, accuracy in summary["accuracy"].items():
+        print(f"  accuracy {field:14s} {accuracy:.2f}")
+    print(f"  accuracy overall        {summary['overall']:.2f}")
+    print(f"  auto-accepted precision {summary['auto_accepted_precision']:.2f} "
+          f"(share {summary['auto_accepted_share']:.2f})")
+    print(f"  every value grounded    {summary['grounded']}")
+    print(f"  extraction s/call       {summary['seconds_per_call']:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tests.conftest import shared_fixtures_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
+    parser.add_argument("--fixtures", type=Path, default=shared_fixtures_dir())
+    parser.add_argument("--only", choices=["fixtures", "own"], help="run one call set")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
+    args = parser.parse_args(argv)
+    sets = {"fixtures": lambda: fixture_calls(args.fixtures), "own": own_calls}
+    chosen = [args.only] if args.only else list(sets)
+    report = {}
+    with model_server(args.base_url) as base_url:
+        settings = dataclasses.replace(Settings.from_env(), openai_base_url=base_url,
+                                       azure_openai_endpoint="")
+        client = openai_client(settings)
+        for name in chosen:
+            results = [evaluate(client, settings, call) for call in sets[name]()]
+            summary = summarize(results, settings.confidence_threshold)
+            _print(name, results, summary, args.verbose)
+            report[name] = {"summary": summary, "results": results}
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

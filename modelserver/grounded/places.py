@@ -1,0 +1,97 @@
+"""Place candidates: "City, Region" pairs (regions from the gazetteer), big cities named alone,
+and countries. Places the company speaks of as its own ("we are based in") count little."""
+
+from __future__ import annotations
+
+from modelserver.grounded.candidate import Candidate
+from modelserver.grounded.gazetteer import CITIES, COUNTRIES, REGIONS
+from modelserver.grounded.text import Doc, Sentence, find, norm
+
+CUSTOMER_CUES = {"in", "from", "to", "near", "outside", "located", "live", "deliver", "out"}
+COMPANY_CUES = [("based",), ("our", "office"), ("headquartered",), ("our", "warehouse"),
+                ("ship", "from"), ("our", "store")]
+
+
+def _phrases(names: list[str]) -> list[tuple[list[str], str]]:
+    """Gazetteer entries as normalised word lists, longest first (so "New York" beats "York")."""
+    return sorted((([norm(w) for w in n.split()], n) for n in names), key=lambda x: -len(x[0]))
+
+
+REGION_PHRASES = _phrases(REGIONS)
+CITY_PHRASES = _phrases(CITIES)
+
+
+Mention = tuple[Sentence, int, int, str]  # sentence, first word, end, canonical name
+
+
+def _mentions(doc: Doc, phrases: list[tuple[list[str], str]]) -> list[Mention]:
+    found, taken = [], set()
+    for s in doc.sentences:
+        for words, canonical in phrases:
+            for at in find(s.words, words):
+                if (s.index, at) in taken or not s.is_capitalized(at):
+                    continue
+                taken.update((s.index, at + k) for k in range(len(words)))
+                found.append((s, at, at + len(words), canonical))
+    return found
+
+
+def _strength(s: Sentence, base: float) -> float:
+    if any(find(s.words, list(cue)) for cue in COMPANY_CUES):
+        return base * 0.3
+    return base if CUSTOMER_CUES & set(s.words) else base * 0.8
+
+
+def _city_before(doc: Doc, s: Sentence, at: int) -> tuple[Sentence, int, int] | None:
+    """Capitalised words right before a region ("Nashville, Tennessee"; "Halifax. Nova Scotia")."""
+    if at == 0:  # the recogniser may end a sentence between city and region
+        prev = doc.before(s, 1)
+        if not prev or not prev[0].raw:
+            return None
+        s, at = prev[0], len(prev[0].raw)
+    end, start = at, at
+    while start > 0 and end - start < 3 and s.is_capitalized(start - 1) \
+            and s.words[start - 1] not in {"i", "hi", "hello"}:
+        start -= 1
+        if start > 0 and s.raw[start - 1][-1] in ",.?!":
+            break
+    return (s, start, end) if start < end else None
+
+
+def region(doc: Doc) -> list[Candidate]:
+    out = []
+    for s, at, end, canonical in _mentions(doc, REGION_PHRASES):
+        paired = _city_before(doc, s, at) is not None
+        out.append(Candidate(canonical, s.span(max(0, at - 2), end),
+                             _strength(s, 0.9 if paired else 0.7), "gazetteer", norm(canonical)))
+    return out
+
+
+def city(doc: Doc) -> list[Candidate]:
+    out = []
+    for s, at, end, _canonical in _mentions(doc, REGION_PHRASES):
+        found = _city_before(doc, s, at)
+        if found:
+            cs, start, cend = found
+            value = cs.span(start, cend)
+            quote = value if cs is not s else s.span(start, end)
+            out.append(Candidate(value, quote, _strength(s, 0.9), "city-region", norm(value)))
+    for s, at, end, canonical in _mentions(doc, CITY_PHRASES):
+        if not any(c.key == norm(canonical) for c in out):
+            cue = at > 0 and s.words[at - 1] in CUSTOMER_CUES
+            out.append(Candidate(canonical, s.span(max(0, at - 2), end),
+                                 _strength(s, 0.75 if cue else 0.45), "city-gazetteer",
+                                 norm(canonical)))
+    return out
+
+
+def country(doc: Doc) -> list[Candidate]:
+    out = []
+    for s in doc.sentences:
+        for name, canonical in COUNTRIES.items():
+            words = name.split()
+            for at in find(s.words, words):
+                if s.is_capitalized(at) or len(words) > 1:
+                    out.append(Candidate(canonical, s.span(max(0, at - 2), at + len(words)),
+                                         _strength(s, 0.8), "country", norm(canonical)))
+    return out
