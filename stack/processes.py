@@ -27,9 +27,9 @@ MODEL_READY_SECONDS = 180.0
 
 def _start_host(cfg: StackConfig) -> services.ServiceProcess:
     """`python -m devhost start` on this stack's port, with this stack's app settings."""
-    argv = [sys.executable, "-m", "devhost", "start", "--port", str(cfg.host_port)]
-    env = {**cfg.settings(), "DEVHOST_DATA_DIR": str(cfg.data_dir / "devhost")}
-    return services._launch("devhost", argv, cfg.host_port, cfg.log_dir, env=env,
+    argv = [sys.executable, "-m", "devhost", "start", "--port", str(cfg.host_port),
+            "--data-dir", str(cfg.data_dir), "--no-azurite", "--no-model-server"]
+    return services._launch("devhost", argv, cfg.host_port, cfg.log_dir, env=cfg.settings(),
                             ready_timeout=HOST_READY_SECONDS)
 
 
