@@ -1,0 +1,311 @@
+"""HTTP routes and the blob starter, called as the worker calls them, with the real durable client.
+
+The SDK's `DurableOrchestrationClient` talks HTTP to a small stand-in for the Durable extension's
+RPC endpoint (the requests and answers of durable-local-host-spec.md section 4.3), so status
+codes, event encoding and start requests are the real client's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import azure.functions as func
+import pytest
+from azure.functions.blob import InputStream
+
+from api import blob_trigger, calls
+from callinsights.records import call_id_for
+from callinsights.repository import repository_for
+from callinsights.review import parse_decision
+from callinsights.settings import Settings
+
+CALL_ID = "a" * 32
+ACTIVE = {"Pending", "Running", "Suspended"}
+
+
+class Backend:
+    """Instances and what the client sent, shared with the request handler."""
+
+    def __init__(self) -> None:
+        self.instances: dict[str, dict] = {}
+        self.events: list[tuple[str, str, object]] = []
+        self.starts: list[tuple[str, str, object]] = []
+        self.gone: set[str] = set()  # raiseEvent answers 410 (finished meanwhile)
+
+    def add(self, instance_id: str, runtime: str, custom=None, output=None) -> None:
+        self.instances[instance_id] = {
+            "name": "process_call", "instanceId": instance_id, "runtimeStatus": runtime,
+            "customStatus": custom, "output": output, "input": None,
+            "createdTime": "2026-01-05T09:00:00Z", "lastUpdatedTime": "2026-01-05T09:01:00Z"}
+
+
+def handler_for(backend: Backend) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def _send(self, code: int, body=None) -> None:
+            data = b"" if body is None else json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            parts = url.path.strip("/").split("/")  # durabletask/instances[/id]
+            if len(parts) == 2 or parts[2] == "":
+                wanted = parse_qs(url.query).get("runtimeStatus", [""])[0].split(",")
+                found = [i for i in backend.instances.values()
+                         if not wanted[0] or i["runtimeStatus"] in wanted]
+                return self._send(200, found)
+            instance = backend.instances.get(parts[2])
+            if instance is None:
+                return self._send(404)
+            return self._send(202 if instance["runtimeStatus"] in ACTIVE else 200, instance)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            parts = urlsplit(self.path).path.strip("/").split("/")
+            if parts[1] == "orchestrators":
+                backend.starts.append((parts[2], parts[3], json.loads(json.loads(body))))
+                backend.add(parts[3], "Pending")
+                return self._send(202, {"id": parts[3]})
+            instance = backend.instances.get(parts[2])
+            if instance is None:
+                return self._send(404)
+            if parts[2] in backend.gone or instance["runtimeStatus"] not in ACTIVE:
+                return self._send(410)
+            backend.events.append((parts[2], parts[4], json.loads(body)))
+            return self._send(202)
+
+    return Handler
+
+
+@pytest.fixture(scope="module")
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """One loop for every client call: the SDK keeps one aiohttp session per process."""
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture
+def backend(monkeypatch, tmp_path) -> Iterator[Backend]:
+    monkeypatch.setenv("RECORDS_SQLITE_PATH", str(tmp_path / "records.sqlite"))
+    state = Backend()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(state))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    state.port = server.server_address[1]
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def binding(backend: Backend) -> str:
+    base = "http://127.0.0.1:7071/runtime/webhooks/durabletask"
+    return json.dumps({
+        "taskHubName": "TestHub",
+        "creationUrls": {"createNewInstancePostUri": f"{base}/orchestrators/{{functionName}}",
+                         "createAndWaitOnNewInstancePostUri": f"{base}/orchestrators/x"},
+        "managementUrls": {"id": "INSTANCEID",
+                           "statusQueryGetUri": f"{base}/instances/INSTANCEID",
+                           "sendEventPostUri": f"{base}/instances/INSTANCEID/raiseEvent/{{e}}",
+                           "terminatePostUri": f"{base}/instances/INSTANCEID/terminate",
+                           "rewindPostUri": f"{base}/instances/INSTANCEID/rewind",
+                           "purgeHistoryDeleteUri": f"{base}/instances/INSTANCEID",
+                           "restartPostUri": f"{base}/instances/INSTANCEID/restart",
+                           "suspendPostUri": f"{base}/instances/INSTANCEID/suspend",
+                           "resumePostUri": f"{base}/instances/INSTANCEID/resume"},
+        "rpcBaseUrl": f"http://127.0.0.1:{backend.port}/durabletask/"})
+
+
+def call(loop, function, backend: Backend, **kwargs):
+    user_function = function._function.get_user_function()
+    return loop.run_until_complete(user_function(client=binding(backend), **kwargs))
+
+
+def request(method: str, path: str, *, body: bytes = b"", params=None, route=None):
+    return func.HttpRequest(method, f"http://localhost:7071/api/{path}", body=body,
+                            params=params or {}, route_params=route or {},
+                            headers={"Content-Type": "application/json"})
+
+
+def get_call(loop, backend, call_id=CALL_ID) -> func.HttpResponse:
+    return call(loop, calls.get_call, backend,
+                req=request("GET", f"calls/{call_id}", route={"call_id": call_id}))
+
+
+def approve(loop, backend, body, call_id=CALL_ID) -> func.HttpResponse:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return call(loop, calls.approve_call, backend,
+                req=request("POST", f"calls/{call_id}/approval", body=raw,
+                            route={"call_id": call_id}))
+
+
+def payload(response: func.HttpResponse) -> dict:
+    return json.loads(response.get_body())
+
+
+AWAITING = {"stage": "awaiting_approval", "deadline": "2026-01-08T09:00:00Z",
+            "flagged": {"customer_name": {"value": "Dana", "confidence": 0.4,
+                                          "evidence": {"quote": "I'm Dana", "start": 1,
+                                                       "end": 2}}}}
+RECORD = {"id": CALL_ID, "call_id": CALL_ID, "call_date": "2026-01-05", "status": "Completed",
+          "review": {"outcome": "auto_accepted"}, "extraction": {}, "metadata": {}, "error": None}
+
+
+# -- GET /api/calls/{call_id} --
+def test_unknown_call_is_404(loop, backend):
+    response = get_call(loop, backend)
+    assert response.status_code == 404 and CALL_ID in payload(response)["error"]
+
+
+def test_running_call_shows_stage_and_progress(loop, backend):
+    backend.add(CALL_ID, "Running", {"stage": "transcribing", "chunks_total": 3,
+                                     "chunks_done": 1})
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "Running" and body["stage"] == "transcribing"
+    assert body["progress"] == {"chunks_done": 1, "chunks_total": 3}
+    assert body["created_at"].startswith("2026-01-05T09:00:00")
+
+
+def test_awaiting_call_shows_flagged_fields(loop, backend):
+    backend.add(CALL_ID, "Running", AWAITING)
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "AwaitingApproval"
+    assert body["flagged"] == AWAITING["flagged"] and body["deadline"] == AWAITING["deadline"]
+
+
+def test_completed_call_shows_the_stored_record(loop, backend):
+    repository_for(Settings.from_env()).upsert(RECORD)
+    backend.add(CALL_ID, "Completed", {"stage": "done"}, {"status": "Completed"})
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "Completed" and body["record"] == RECORD
+
+
+def test_failed_call_shows_the_reason(loop, backend):
+    backend.add(CALL_ID, "Failed", {"stage": "failed", "failed_stage": "splitting",
+                                    "error": "a.wav is not audio"}, "Orchestrator failed")
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "Failed" and body["error"] == "a.wav is not audio"
+
+
+def test_purged_instance_is_answered_from_the_record(loop, backend):
+    repository_for(Settings.from_env()).upsert(RECORD)
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "Completed" and body["record"]["id"] == CALL_ID
+
+
+# -- GET /api/calls --
+def list_calls(loop, backend, **params) -> func.HttpResponse:
+    return call(loop, calls.list_calls, backend, req=request("GET", "calls", params=params))
+
+
+def test_list_awaiting_approval(loop, backend):
+    backend.add(CALL_ID, "Running", AWAITING)
+    backend.add("b" * 32, "Running", {"stage": "transcribing"})
+    body = payload(list_calls(loop, backend, status="AwaitingApproval"))
+    assert body["count"] == 1 and body["calls"][0]["call_id"] == CALL_ID
+    assert body["calls"][0]["flagged"] == AWAITING["flagged"]
+
+
+def test_list_everything_merges_records_and_instances(loop, backend):
+    repository_for(Settings.from_env()).upsert(RECORD)
+    backend.add("b" * 32, "Running", {"stage": "merging"})
+    body = payload(list_calls(loop, backend))
+    assert {c["call_id"]: c["status"] for c in body["calls"]} == {CALL_ID: "Completed",
+                                                                  "b" * 32: "Running"}
+
+
+@pytest.mark.parametrize("params", [{"status": "Done"}, {"limit": "0"}, {"limit": "many"}])
+def test_list_rejects_bad_parameters(loop, backend, params):
+    response = list_calls(loop, backend, **params)
+    assert response.status_code == 400 and payload(response)["error"]
+
+
+# -- POST /api/calls/{call_id}/approval --
+@pytest.mark.parametrize("body,needle", [
+    (b"{not json", "JSON"),
+    ({"decision": "maybe", "reviewer": "kim"}, "decision"),
+    ({"decision": "approve"}, "reviewer"),
+    ({"decision": "approve", "reviewer": "kim", "corrections": {"shoe_size": 9}}, "shoe_size"),
+    ({"decision": "approve", "reviewer": "kim", "extra": 1}, "extra"),
+])
+def test_bad_approval_bodies_are_400_with_the_reason(loop, backend, body, needle):
+    backend.add(CALL_ID, "Running", AWAITING)
+    response = approve(loop, backend, body)
+    assert response.status_code == 400 and needle in payload(response)["error"]
+    assert backend.events == []
+
+
+def test_approval_for_unknown_call_is_404(loop, backend):
+    response = approve(loop, backend, {"decision": "approve", "reviewer": "kim"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("runtime,custom", [("Running", {"stage": "transcribing"}),
+                                            ("Completed", {"stage": "done"}),
+                                            ("Failed", {"stage": "failed", "error": "x"})])
+def test_approval_when_not_awaiting_is_409(loop, backend, runtime, custom):
+    backend.add(CALL_ID, runtime, custom)
+    response = approve(loop, backend, {"decision": "approve", "reviewer": "kim"})
+    assert response.status_code == 409 and payload(response)["status"] != "AwaitingApproval"
+    assert backend.events == []
+
+
+def test_approval_raises_the_event_and_answers_202_with_the_status_url(loop, backend):
+    backend.add(CALL_ID, "Running", AWAITING)
+    response = approve(loop, backend, {"decision": "approve", "reviewer": "kim",
+                                       "corrections": {"customer_name": "Dana Smyth"}})
+    assert response.status_code == 202
+    url = f"http://localhost:7071/api/calls/{CALL_ID}"
+    assert payload(response) == {"call_id": CALL_ID, "decision": "approve", "status_url": url}
+    assert response.headers["Location"] == url
+    ((instance, name, sent),) = backend.events
+    assert instance == CALL_ID and name == "Approval"
+    decision = parse_decision(sent)  # what the orchestrator will do with it
+    assert decision["corrections"] == {"customer_name": "Dana Smyth"}
+    assert decision["reviewer"] == "kim" and decision["decided_at"]
+
+
+def test_approval_racing_completion_is_409(loop, backend):
+    """The status said awaiting, but the instance finished before the event got there."""
+    backend.add(CALL_ID, "Running", AWAITING)
+    backend.gone.add(CALL_ID)
+    response = approve(loop, backend, {"decision": "reject", "reviewer": "kim"})
+    assert response.status_code == 409
+
+
+# -- blob trigger --
+def upload(loop, backend, data: bytes, name: str = "calls/a.wav") -> None:
+    blob = InputStream(data=data, name=name, length=len(data),
+                       blob_properties={"LastModified": "2026-01-05T08:59:00+00:00"})
+    call(loop, blob_trigger.start_process_call, backend, blob=blob)
+
+
+def test_upload_starts_process_call_with_the_documented_input(loop, backend):
+    upload(loop, backend, b"RIFF audio")
+    call_id, digest = call_id_for(b"RIFF audio")
+    ((name, instance, job),) = backend.starts
+    assert name == "process_call" and instance == call_id
+    assert job == {"call_id": call_id, "container": "calls", "blob_name": "a.wav",
+                   "content_hash": digest, "size_bytes": 10,
+                   "uploaded_at": "2026-01-05T08:59:00+00:00",
+                   "policy": Settings.from_env().policy()}
+
+
+@pytest.mark.parametrize("runtime,starts", [("Running", 0), ("Pending", 0), ("Completed", 0),
+                                            ("Failed", 1), ("Terminated", 1)])
+def test_same_content_starts_again_only_after_failure(loop, backend, runtime, starts):
+    call_id, _ = call_id_for(b"same bytes")
+    backend.add(call_id, runtime)
+    upload(loop, backend, b"same bytes", "calls/copy-of-a.wav")
+    assert len(backend.starts) == starts
