@@ -23,6 +23,7 @@ from modelserver.gguf import gguf_path
 from modelserver.grammar import json_object_gbnf
 from modelserver.prompt import STOP, build_prompt
 from modelserver.settings import ServerSettings
+from modelserver.validate import first_error
 
 log = logging.getLogger("modelserver.chat")
 DEFAULT_MAX_TOKENS = 1024
@@ -53,6 +54,15 @@ def _tidy_json(text: str) -> str:
         return text  # cut short by max_tokens: returned as is, finish_reason says "length"
     cleaned = dedupe_lists(parsed)
     return text if cleaned == parsed else json.dumps(cleaned, ensure_ascii=False)
+
+
+def _schema_problem(content: str, schema: dict[str, Any]) -> str | None:
+    """Why `content` is not a JSON document valid under `schema`, or None."""
+    try:
+        value = json.loads(content)
+    except (TypeError, json.JSONDecodeError) as exc:
+        return f"not JSON: {exc}"
+    return first_error(value, schema, schema)
 
 
 class ChatService:
@@ -103,6 +113,11 @@ class ChatService:
             log.exception("modelserver.grounded.complete failed; using plain grammar decoding")
             return None
         if result is None:
+            return None
+        problem = _schema_problem(result.content, request.schema)
+        if problem is not None:
+            log.warning("grounded answer does not match the schema (%s); using grammar "
+                        "decoding", problem)
             return None
         return Completion(content=result.content, tokens=list(result.tokens),
                           prompt_tokens=result.prompt_tokens,
