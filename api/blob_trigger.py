@@ -37,13 +37,25 @@ def uploaded_at(properties: dict | None) -> str | None:
     return None
 
 
+def stored_properties(settings: Settings, container: str, name: str) -> dict | None:
+    """The blob's properties from storage, for hosts whose trigger does not pass its times."""
+    from callinsights.blobs import BlobStore
+
+    try:
+        return BlobStore(settings.storage_connection).properties(container, name)
+    except Exception:  # the upload time is nice to have; never block the start for it
+        logging.warning("could not read the properties of %s/%s", container, name, exc_info=True)
+        return None
+
+
 def orchestration_input(blob_path: str, content: bytes, properties: dict | None,
                         settings: Settings) -> dict:
     """The `process_call` input (docs/architecture.md) for a blob at `container/name`."""
     container, _, name = blob_path.partition("/")
+    container = container or settings.calls_container
     call_id, digest = call_id_for(content)
-    return {"call_id": call_id, "container": container or settings.calls_container,
-            "blob_name": name, "content_hash": digest, "size_bytes": len(content),
+    return {"call_id": call_id, "container": container, "blob_name": name,
+            "content_hash": digest, "size_bytes": len(content),
             "uploaded_at": uploaded_at(properties), "policy": settings.policy()}
 
 
@@ -64,5 +76,8 @@ async def start_process_call(blob: func.InputStream, client: df.DurableOrchestra
         logging.info("call %s (%s) already %s; not starting again", job["call_id"],
                      job["blob_name"], runtime)
         return
+    if job["uploaded_at"] is None:
+        job["uploaded_at"] = uploaded_at(
+            stored_properties(settings, job["container"], job["blob_name"]))
     await client.start_new(ORCHESTRATOR, job["call_id"], job)
     logging.info("started %s for %s as call %s", ORCHESTRATOR, job["blob_name"], job["call_id"])

@@ -125,10 +125,13 @@ def list_calls(durables: list[dict], records: list[dict],
         calls[record["call_id"]] = from_record(record)
     for durable in durables:
         body = call_status(durable)
-        if body and body["call_id"]:
-            if body["status"] in (CallStatus.COMPLETED, CallStatus.REJECTED) and \
-                    body["call_id"] in calls:
-                continue  # the record already describes the finished call
-            calls[body["call_id"]] = body
+        if not body or not body["call_id"]:
+            continue
+        known = calls.get(body["call_id"])
+        if known and body["status"] in (CallStatus.COMPLETED, CallStatus.REJECTED):
+            continue  # the record already describes the finished call
+        if known and "record" in body:
+            body["record"] = known["record"]
+        calls[body["call_id"]] = body
     found = [c for c in calls.values() if wanted is None or c["status"] == wanted]
     return sorted(found, key=lambda c: c.get("updated_at") or "", reverse=True)

@@ -62,7 +62,7 @@ class _Run:
         self.call = {k: v for k, v in job.items() if k != "policy"}
         self.call.setdefault("call_id", context.instance_id)  # the instance id is the call id
         self.call["started_at"] = iso(context.current_utc_datetime)
-        self.stage = "starting"
+        self.stage: str | None = None
         self.stage_seconds: dict[str, float] = {}
         self._since = context.current_utc_datetime
         first = float(self.policy.get("transcription_first_retry_seconds", 5.0))
@@ -75,7 +75,8 @@ class _Run:
         return self.context.current_utc_datetime
 
     def close_stage(self) -> None:
-        self.stage_seconds[self.stage] = round((self.now - self._since).total_seconds(), 3)
+        if self.stage:
+            self.stage_seconds[self.stage] = round((self.now - self._since).total_seconds(), 3)
 
     def enter(self, stage: str, **status: Any) -> None:
         """Close the current stage's timing, start `stage`, publish it."""
@@ -93,13 +94,13 @@ class _Run:
             result = yield self.context.call_activity_with_retry(
                 name, retry or self.stage_retry, payload)
         except Exception as exc:  # retries exhausted: the SDK raises the last failure
-            raise StageFailed(self.stage, activity_reason(exc)) from None
+            raise StageFailed(self.stage or "starting", activity_reason(exc)) from None
         return self.checked(result)
 
     def checked(self, result: Any) -> Any:
         """An activity answers `{"error": reason}` for input that can never work."""
         if isinstance(result, dict) and result.get("error"):
-            raise StageFailed(self.stage, str(result["error"])[:MAX_REASON])
+            raise StageFailed(self.stage or "starting", str(result["error"])[:MAX_REASON])
         return result
 
     def log(self, message: str, *args: Any) -> None:
