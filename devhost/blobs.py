@@ -61,6 +61,7 @@ class BlobWatcher:
         self.watches = [Watch.of(fn) for fn in functions]
         self.interval, self.max_attempts = interval, max_attempts
         self._stop = threading.Event()
+        self._polling = threading.Lock()
         self._clients: dict[str, BlobServiceClient] = {}
         self._thread = threading.Thread(target=self._loop, name="devhost-blobs", daemon=True)
 
@@ -75,6 +76,12 @@ class BlobWatcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            self.poll_all()
+            self._stop.wait(self.interval)
+
+    def poll_all(self) -> None:
+        """One pass over every watched container (serialised: tests may call it too)."""
+        with self._polling:
             for watch in self.watches:
                 try:
                     self.poll(watch)
@@ -82,7 +89,6 @@ class BlobWatcher:
                     logs.LOGGER.warning("blob trigger %s: cannot list %s: %s",
                                         watch.function.name, watch.container,
                                         str(exc).splitlines()[0])
-            self._stop.wait(self.interval)
 
     def _container(self, watch: Watch) -> ContainerClient:
         connection = storage_connection(watch.function.trigger.connection)

@@ -103,13 +103,13 @@ class Host:
         server = HttpServer(build_app(DurableApi(self.store, self.index, endpoints),
                                       HttpTriggers(self.index.http, invoker, self.client_json)),
                             self.port)
+        self.blobs = BlobWatcher(self.store, self.index.blobs, invoker, self.client_json,
+                                 self.blob_poll_interval)
         self._parts = [invoker,
                        Orchestrations(self.store, EpisodeRunner(self.index), signal,
                                       self.orchestrator_threads),
                        Activities(self.store, self.index, invoker, signal, workers),
-                       server,
-                       BlobWatcher(self.store, self.index.blobs, invoker, self.client_json,
-                                   self.blob_poll_interval)]
+                       server, self.blobs]
         for part in self._parts[1:]:
             part.start()
 

@@ -195,9 +195,10 @@ async def http_status(req: func.HttpRequest, client: df.DurableOrchestrationClie
 
 @app.route(route="echo/{item:int}/{extra?}", methods=["GET", "POST"])
 def echo(req: func.HttpRequest) -> func.HttpResponse:
-    return func.HttpResponse(json.dumps({"route": dict(req.route_params), "params": dict(req.params),
-                                         "method": req.method, "body": req.get_body().decode()}),
-                             mimetype="application/json", headers={"x-echo": "1"})
+    echoed = {"route": dict(req.route_params), "params": dict(req.params), "method": req.method,
+              "body": req.get_body().decode()}
+    return func.HttpResponse(json.dumps(echoed), mimetype="application/json",
+                             headers={"x-echo": "1"})
 
 
 @app.blob_trigger(arg_name="blob", path="uploads/{name}", connection="AzureWebJobsStorage")

@@ -1,0 +1,76 @@
+"""Blob triggers against a real Azurite: one execution per blob version, across restarts,
+and poison after the runtime's five attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from azure.storage.blob import BlobServiceClient
+
+from devhost import Host, services
+from devhost.blobs import MAX_ATTEMPTS
+
+from .conftest import make_host
+
+
+@pytest.fixture()
+def own_azurite(tmp_path: Path) -> Iterator[str]:
+    """A private Azurite, so the session host's watcher does not see these uploads."""
+    with services.start_azurite(tmp_path / "azurite", services.free_port()) as proc:
+        yield services.blob_connection_string(proc.port)
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def wait_until(condition, host: Host, polls: int = 200) -> None:
+    for _ in range(polls):
+        host.blobs.poll_all()
+        if condition():
+            return
+    raise AssertionError("condition not reached")
+
+
+def chain_starts(host: Host) -> int:
+    """Orchestrations the trigger started (the test app starts one `chain` per blob)."""
+    return len(host.store.query())
+
+
+def test_upload_fires_once_including_after_restart(tmp_path: Path, own_azurite: str) -> None:
+    log = tmp_path / "uploads.log"
+    data = tmp_path / "data"
+    uploads = BlobServiceClient.from_connection_string(own_azurite).get_container_client(
+        "uploads")
+    uploads.create_container()
+    with make_host(data, own_azurite, log) as host:
+        uploads.upload_blob("a.wav", b"hello")
+        wait_until(lambda: len(lines(log)) >= 1, host)
+        host.blobs.poll_all()
+        assert lines(log) == ["uploads/a.wav 5"]
+        assert chain_starts(host) == 1
+    with make_host(data, own_azurite, log) as host:
+        host.blobs.poll_all()
+        host.blobs.poll_all()
+        assert lines(log) == ["uploads/a.wav 5"]
+        uploads.upload_blob("a.wav", b"hello again", overwrite=True)
+        wait_until(lambda: len(lines(log)) >= 2, host)
+        host.blobs.poll_all()
+        assert lines(log) == ["uploads/a.wav 5", "uploads/a.wav 11"]
+        assert chain_starts(host) == 2
+
+
+def test_failing_trigger_is_retried_then_poisoned(tmp_path: Path, own_azurite: str) -> None:
+    log = tmp_path / "uploads.log"
+    uploads = BlobServiceClient.from_connection_string(own_azurite).get_container_client(
+        "uploads")
+    uploads.create_container()
+    with make_host(tmp_path / "data", own_azurite, log) as host:
+        uploads.upload_blob("bad.wav", b"fail please")
+        wait_until(lambda: len(lines(log)) >= MAX_ATTEMPTS, host)
+        receipt = host.store.receipt("on_upload:uploads/bad.wav")
+        assert receipt is not None and receipt.status == "poison"
+        host.blobs.poll_all()
+        assert len(lines(log)) == MAX_ATTEMPTS
