@@ -74,7 +74,7 @@ review: list
 
 approve:  ## make approve CALL=<id> [SET="city=Denver budget=3000"] [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make approve CALL=<call id> [SET="field=value ..."]' >&2; exit 2; fi
-	@$(PY) -m stack approve $(CALL) --reviewer "$(REVIEWER)" $(SET)
+	@$(PY) -m stack approve $(CALL) $(SET) --reviewer "$(REVIEWER)"
 
 reject:  ## make reject CALL=<id> [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reject CALL=<call id>' >&2; exit 2; fi

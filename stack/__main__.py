@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from devhost.services import ServiceError
@@ -32,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    cfg = StackConfig()
+    cfg = StackConfig.from_env(os.environ)
     actions = {
         "demo": lambda: commands.demo(cfg),
         "up": lambda: commands.up(cfg),

@@ -70,6 +70,16 @@ class CallsApi:
         return self.request("POST", f"/api/calls/{call_id}/approval", body, keyed=True)
 
 
+    def history(self, call_id: str) -> list[dict]:
+        """The orchestration's history, as the Durable extension's status API shows it."""
+        path = (f"/runtime/webhooks/durabletask/instances/{call_id}"
+                f"?showHistory=true&code={urllib.parse.quote(self.function_key)}")
+        resp = self.request("GET", path)
+        if resp.status not in (200, 202):
+            raise ApiError(f"history of {call_id}: HTTP {resp.status}: {resp.body}")
+        return resp.body.get("historyEvents") or []
+
+
 class ApiError(RuntimeError):
     """The host answered something other than what the route promises."""
 

@@ -13,16 +13,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from callinsights.blobs import BlobStore
 from devhost import services
 from stack import processes, render
 from stack.api import TERMINAL, CallsApi
-from stack.calls import Submitted, output_line, upload, wait
+from stack.calls import Submitted, output_line
 from stack.config import PROJECT_ROOT, StackConfig
+from stack.session import LocalStack
 
 err = functools.partial(print, file=sys.stderr, flush=True)
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".flac", ".webm"}
 SAMPLES_DIR = PROJECT_ROOT / "samples"
+PROCESS_TIMEOUT = 4 * 3600.0
 
 
 def api_for(cfg: StackConfig) -> CallsApi:
@@ -59,13 +60,14 @@ def status(cfg: StackConfig) -> int:
     return 0 if services.port_open(cfg.host_port) else 1
 
 
-def _submit_and_wait(cfg: StackConfig, files: list[Path]) -> list[tuple[Submitted, dict]]:
+def _submit_and_wait(stack: LocalStack, files: list[Path]) -> list[tuple[Submitted, dict]]:
     """Upload the files and follow them to a settled status, with progress on stderr."""
-    store = BlobStore(cfg.storage_connection)
-    subs = [upload(store, cfg.calls_container, path) for path in files]
+    subs = [stack.submit(path) for path in files]
     for sub in subs:
-        err(f"uploaded {sub.file} as {cfg.calls_container}/{sub.blob} (call {sub.call_id})")
-    settled = wait(api_for(cfg), subs, on_change=lambda s, b: err(render.progress_line(s, b)))
+        err(f"uploaded {sub.file} as {stack.cfg.calls_container}/{sub.blob} "
+            f"(call {sub.call_id})")
+    settled = stack.follow(subs, timeout=PROCESS_TIMEOUT,
+                           on_change=lambda s, b: err(render.progress_line(s, b)))
     return [(sub, settled[sub.call_id]) for sub in subs]
 
 
@@ -79,8 +81,8 @@ def _existing(files: list[str]) -> list[Path]:
 
 def process(cfg: StackConfig, files: list[str]) -> int:
     paths = _existing(files)
-    with processes.running(cfg, log=err):
-        for sub, state in _submit_and_wait(cfg, paths):
+    with LocalStack(cfg, log=err) as stack:
+        for sub, state in _submit_and_wait(stack, paths):
             print(json.dumps(output_line(sub, state), ensure_ascii=False), flush=True)
     return 0
 
@@ -89,8 +91,9 @@ def demo(cfg: StackConfig) -> int:
     files = sorted(p for p in SAMPLES_DIR.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
     err(f"demo: {len(files)} recordings from {SAMPLES_DIR.relative_to(PROJECT_ROOT)}/; the long "
         "one takes a few minutes on 2 cores")
-    with processes.running(cfg, log=err) as temporary:
-        results = _submit_and_wait(cfg, files)
+    with LocalStack(cfg, log=err) as stack:
+        temporary = bool(stack.started)
+        results = _submit_and_wait(stack, files)
     print()
     for sub, state in results:
         print(render.call_report(sub, state) + "\n")
@@ -128,14 +131,13 @@ def decide(cfg: StackConfig, call_id: str, decision: str, reviewer: str,
     """Approve or reject, then follow the call to its stored record and show it."""
     corrections = parse_corrections(pairs)
     reviewer = reviewer or getpass.getuser()
-    with processes.running(cfg, log=err):
-        api = api_for(cfg)
-        resp = api.decide(call_id, decision, reviewer=reviewer, corrections=corrections)
+    with LocalStack(cfg, log=err) as stack:
+        resp = stack.api.decide(call_id, decision, reviewer=reviewer, corrections=corrections)
         if resp.status != 202:
             err(f"{decision}: HTTP {resp.status}: {json.dumps(resp.body)}")
             return 1
         err(f"{decision}: accepted (HTTP 202), waiting for the stored record")
         sub = Submitted(call_id, call_id, call_id)
-        state = wait(api, [sub], settled=TERMINAL, timeout=900)[call_id]
+        state = stack.follow([sub], settled=TERMINAL, timeout=900)[call_id]
     print(render.call_report(sub, state))
     return 0

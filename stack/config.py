@@ -9,6 +9,7 @@ server), so every command and test starts and talks to a stack the same way.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,3 +84,14 @@ class StackConfig:
 
     def with_env(self, **app_env: str) -> StackConfig:
         return replace(self, app_env={**self.app_env, **app_env})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StackConfig:
+        """The default stack, moved by `STACK_DATA_DIR` / `STACK_*_PORT` when ports are taken."""
+        cfg = cls()
+        ports = {"host_port": "STACK_HOST_PORT", "azurite_port": "STACK_AZURITE_PORT",
+                 "model_port": "STACK_MODEL_PORT"}
+        changes: dict = {attr: int(env[var]) for attr, var in ports.items() if env.get(var)}
+        if env.get("STACK_DATA_DIR"):
+            changes["data_dir"] = Path(env["STACK_DATA_DIR"]).resolve()
+        return replace(cfg, **changes)

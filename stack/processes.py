@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from devhost import services
@@ -54,8 +54,7 @@ def start(cfg: StackConfig, log: Log = print) -> list[services.ServiceProcess]:
     try:
         for name, (port, launch) in _starters(cfg).items():
             if services.port_open(port):
-                log(f"{name}: already listening on 127.0.0.1:{port}, reusing it")
-                continue
+                continue  # already up (`make up`, or the user's own): reuse it
             log(f"{name}: starting on 127.0.0.1:{port} (log: {cfg.log_dir / (name + '.log')})")
             proc = launch()
             pid_file(cfg, name).write_text(str(proc.process.pid))
@@ -113,18 +112,3 @@ def stop_recorded(cfg: StackConfig, timeout: float = 30.0) -> list[str]:
         pid_file(cfg, name).unlink(missing_ok=True)
         stopped.append(name)
     return stopped
-
-
-@contextlib.contextmanager
-def running(cfg: StackConfig, log: Log = print) -> Iterator[bool]:
-    """A stack for the duration of the block: the running one, or one started and stopped here.
-
-    Yields True when this block started (and will stop) any of it.
-    """
-    started = start(cfg, log=log)
-    try:
-        yield bool(started)
-    finally:
-        if started:
-            log("stopping what this run started: " + ", ".join(p.name for p in started))
-        stop(cfg, started)
