@@ -136,12 +136,18 @@ def fixture_calls(folder: Path) -> list[Call]:
                  json.loads(p.read_text())) for p in sorted(folder.glob("*.truth.json"))]
 
 
-def own_calls(path: Path = OWN_CALLS, folder: Path = RENDERED) -> list[Call]:
-    """Our scripted calls, rendered with Piper the first time (in the shared fixtures' style)."""
+def own_calls(holdout: bool = False, path: Path = OWN_CALLS,
+              folder: Path = RENDERED) -> list[Call]:
+    """Our scripted calls, rendered with Piper the first time (in the shared fixtures' style).
+
+    `holdout` calls were written after the engine's rules were frozen and never tuned against.
+    """
     from tests.speech import render_call
 
     calls = []
     for script in json.loads(path.read_text()):
+        if bool(script.get("holdout")) != holdout:
+            continue
         audio = folder / f"{script['id']}.wav"
         if not audio.exists():
             render_call(script["turns"], audio)
@@ -224,11 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
     parser.add_argument("--fixtures", type=Path, default=shared_fixtures_dir())
-    parser.add_argument("--only", choices=["fixtures", "own"], help="run one call set")
+    parser.add_argument("--only", choices=["fixtures", "own", "holdout"], help="one call set")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
     args = parser.parse_args(argv)
-    sets = {"fixtures": lambda: fixture_calls(args.fixtures), "own": own_calls}
+    sets = {"fixtures": lambda: fixture_calls(args.fixtures), "own": own_calls,
+            "holdout": lambda: own_calls(holdout=True)}
     chosen = [args.only] if args.only else list(sets)
     report = {}
     with model_server(args.base_url) as base_url:

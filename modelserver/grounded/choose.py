@@ -71,9 +71,13 @@ def choose_one(candidates: Sequence[Candidate], null_odds: float, miss_odds: flo
 
 
 def choose_items(candidates: Sequence[Candidate], miss: float) -> tuple[list[Option], float]:
-    """Items likely enough to list, and the probability that the list is empty."""
+    """Items likely enough to list, and the probability that the list is empty.
+
+    Value-less hints (something asked for and answered, but not read) count against empty.
+    """
     merged = groups(candidates)
-    items = [Option(best.value, best.quote, s) for best, s in merged if s >= INCLUDE_ITEM]
+    items = [Option(best.value, best.quote, s) for best, s in merged
+             if s >= INCLUDE_ITEM and best.value is not None]
     p_empty = 1 - miss
     for _, s in merged:
         p_empty *= 1 - s

@@ -48,11 +48,13 @@ def budget(doc: Doc) -> list[Candidate]:
             if currency and discussed:
                 strength = 0.95
             elif currency:
-                strength = 0.5
+                strength = 0.2  # a price in passing, often the agent's
             elif discussed and amount >= 100:
                 strength = 0.6
             else:
                 continue
+            if amount < 100:
+                strength *= 0.3  # "$8 and $10,000": a range's first half lost its scale
             if s.is_question:
                 strength *= 0.5  # the agent proposing a figure is not the customer's budget
             value = {"amount": int(amount) if amount == int(amount) else amount,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from modelserver.grounded.candidate import Candidate
 from modelserver.grounded.gazetteer import MONTHS, REGIONS, WEEKDAYS
+from modelserver.grounded.hints import asks, unanswered
 from modelserver.grounded.text import Doc, Sentence, find, norm
 
 # Introduction phrase -> how often a name after it is the speaker's own name.
@@ -40,9 +41,15 @@ def _introductions(doc: Doc) -> list[tuple[Sentence, int, int, float]]:
                 span = name_at(s, at + len(phrase))
                 if span:
                     found.append((s, *span, strength))
-        for at in find(s.words, ["speaking"]):  # "Connor speaking"
-            if at > 0 and s.is_capitalized(at - 1) and s.words[at - 1] not in NOT_NAMES:
-                found.append((s, at - 1, at, 0.6))
+        for cue in ("speaking", "calling", "here"):  # "Connor speaking", "Sarah Thompson calling"
+            for at in find(s.words, [cue]):
+                start = at
+                while start > 0 and at - start < 3 and s.is_capitalized(start - 1) \
+                        and s.words[start - 1] not in NOT_NAMES \
+                        and (start == at or not s.raw[start - 1].endswith((",", "."))):
+                    start -= 1
+                if start < at:
+                    found.append((s, start, at, 0.6))
     best: dict[tuple[int, int], tuple[Sentence, int, int, float]] = {}
     for f in found:  # "my name is" also matches "name is": keep the strongest reading
         key = (f[0].index, f[1])
@@ -106,4 +113,4 @@ def customer_name(doc: Doc) -> list[Candidate]:
     full = {c.key for c in found}
     for c in _addressed(doc, agents):
         found.append(c if c.key not in full else Candidate(c.value, c.quote, 0.3, c.signal, c.key))
-    return found
+    return found + unanswered(doc, asks(ASKS_NAME), found)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from modelserver.grounded.candidate import Candidate
 from modelserver.grounded.gazetteer import MONTHS, SEASONS
+from modelserver.grounded.hints import asks, unanswered
 from modelserver.grounded.text import Doc, Sentence, find, norm
 
 WHEN_WORDS = {"when", "soon", "timeline", "timeframe", "start", "done", "switch", "ready",
@@ -18,7 +19,11 @@ RELATIVE = {("as", "soon", "as", "possible"): 2, ("asap",): 2, ("right", "away")
             ("next", "week"): 2, ("next", "month"): 2, ("next", "year"): 2,
             ("this", "year"): 1, ("end", "of", "the", "year"): 2,
             ("start", "of", "the", "year"): 2, ("beginning", "of", "the", "year"): 2,
-            ("next", "quarter"): 2, ("this", "quarter"): 2, ("immediately",): 2}
+            ("next", "quarter"): 2, ("this", "quarter"): 2, ("immediately",): 2,
+            ("tomorrow",): 2, ("this", "week"): 2, ("this", "month"): 2,
+            ("next", "few", "weeks"): 2, ("next", "few", "months"): 2,
+            ("next", "couple", "of", "weeks"): 2, ("next", "couple", "of", "months"): 2,
+            ("few", "weeks"): 1, ("few", "months"): 1, ("no", "rush"): 0}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "a", "few", "couple"}
 SPANS = {"weeks", "months", "week", "month", "days"}
 
@@ -31,7 +36,7 @@ def _expressions(s: Sentence) -> list[tuple[int, int, int, str]]:
             found.append((i, i + 1, 3, s.span(i, i + 1)))
         elif w == "may" and s.is_capitalized(i) and i > 0:
             found.append((i, i + 1, 3, "May"))
-        elif w in SEASONS:
+        elif w in SEASONS or (len(w) == 4 and w.isdigit() and 2000 <= int(w) <= 2100):
             found.append((i, i + 1, 3, s.span(i, i + 1)))
         elif w == "in" and i + 2 < len(s.words) and s.words[i + 1] in NUMBER_WORDS \
                 and s.words[i + 2] in SPANS:
@@ -42,13 +47,23 @@ def _expressions(s: Sentence) -> list[tuple[int, int, int, str]]:
     return found
 
 
+WHEN_QUESTIONS = [("when",), ("how", "soon"), ("timeline",), ("timing",), ("timeframe",)]
+
+
 def timeline(doc: Doc) -> list[Candidate]:
+    out = _read(doc)
+    return out + unanswered(doc, asks(WHEN_QUESTIONS), out)
+
+
+def _read(doc: Doc) -> list[Candidate]:
     out = []
     for s in doc.sentences:
         found = _expressions(s)
         if not found:
             continue
         top = max(f[2] for f in found)
+        if top == 0:  # "no rush": said, and it says there is no timeline
+            continue
         answered = doc.asked_before(s, WHEN_WORDS) and not s.is_question
         promises = [at for p in PROMISES for at in find(s.words, list(p))]
         for start, end, specificity, value in found:
