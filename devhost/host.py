@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -51,7 +52,7 @@ class Host:
                  data_dir: Path | str = ".data", *, activity_workers: int | None = None,
                  orchestrator_threads: int = 2, start_azurite: bool = True,
                  start_model_server: bool = True, settings: dict[str, str] | None = None,
-                 blob_poll_interval: float = 2.0) -> None:
+                 blob_poll_interval: float = 2.0, log_level: int = logging.INFO) -> None:
         self.app_dir = Path(app_dir).resolve()
         self.port = port
         self.data_dir = Path(data_dir).resolve()
@@ -60,6 +61,7 @@ class Host:
         self.start_azurite, self.start_model_server = start_azurite, start_model_server
         self.settings = settings or {}
         self.blob_poll_interval = blob_poll_interval
+        self.log_level = log_level
         self.index: AppIndex | None = None
         self.store: Store | None = None
         self._companions: list[services.ServiceProcess] = []
@@ -75,7 +77,7 @@ class Host:
         if not (self.app_dir / "function_app.py").exists():
             raise HostError(f"no function_app.py in {self.app_dir} (use --app-dir)")
         apply_settings(self.app_dir, self.settings)
-        logs.configure(self.data_dir / "devhost.log")
+        logs.configure(self.data_dir / "devhost.log", self.log_level)
         if services.port_open(self.port):
             raise HostError(f"port 127.0.0.1:{self.port} is already in use (use --port)")
         try:
