@@ -31,6 +31,7 @@ bp = df.Blueprint()
 APPROVAL_EVENT = "Approval"
 ORCHESTRATOR = "process_call"
 MAX_LIMIT = 1000
+MAX_ID = 256  # the Durable extension's instance id limit
 _LIVE = [Runtime.Pending, Runtime.Running, Runtime.Suspended, Runtime.ContinuedAsNew,
          Runtime.Failed, Runtime.Terminated, Runtime.Canceled]
 _FROM_RECORDS = {CallStatus.COMPLETED, CallStatus.REJECTED, CallStatus.FAILED}
@@ -43,6 +44,14 @@ def respond(code: int, body: dict | list, headers: dict | None = None) -> func.H
 
 def problem(code: int, message: str, **extra: object) -> func.HttpResponse:
     return respond(code, {"error": message, **extra})
+
+
+def call_id_of(req: func.HttpRequest) -> str | None:
+    """The route's call id, or None when it cannot be an instance id (it names no call)."""
+    call_id = req.route_params.get("call_id", "")
+    bad = (not call_id or len(call_id) > MAX_ID or call_id.startswith("@")
+           or any(c in call_id for c in "/\\?#"))
+    return None if bad or not call_id.isprintable() else call_id
 
 
 def status_url(req: func.HttpRequest, call_id: str) -> str:
@@ -80,12 +89,14 @@ def needs_record(durable: dict | None) -> bool:
 @bp.durable_client_input(client_name="client")
 async def get_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                    ) -> func.HttpResponse:
-    call_id = req.route_params.get("call_id", "")
-    durable = await durable_status(client, call_id)
-    record = stored_record(call_id) if needs_record(durable) else None
-    body = status.call_status(durable, record)
+    call_id = call_id_of(req)
+    body = None
+    if call_id:
+        durable = await durable_status(client, call_id)
+        body = status.call_status(durable, stored_record(call_id) if needs_record(durable)
+                                  else None)
     if body is None:
-        return problem(404, f"no call {call_id}")
+        return problem(404, f"no call {call_id or ''}".strip())
     return respond(200, body)
 
 
@@ -125,15 +136,17 @@ def parse_approval(req: func.HttpRequest) -> ApprovalDecision:
 @bp.durable_client_input(client_name="client")
 async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                        ) -> func.HttpResponse:
-    call_id = req.route_params.get("call_id", "")
+    call_id = call_id_of(req)
     try:
         decision = parse_approval(req)
     except ValueError as exc:
         return problem(400, str(exc))
-    durable = await durable_status(client, call_id)
-    current = status.call_status(durable, stored_record(call_id) if not durable else None)
+    current = None
+    if call_id:
+        durable = await durable_status(client, call_id)
+        current = status.call_status(durable, stored_record(call_id) if not durable else None)
     if current is None:
-        return problem(404, f"no call {call_id}")
+        return problem(404, f"no call {call_id or ''}".strip())
     if current["status"] != CallStatus.AWAITING_APPROVAL:
         return problem(409, f"call {call_id} is not awaiting approval", status=current["status"])
     payload = {**decision.model_dump(mode="json"), "decided_at": datetime.now(UTC).isoformat()}

@@ -168,6 +168,13 @@ def test_unknown_call_is_404(loop, backend):
     assert response.status_code == 404 and CALL_ID in payload(response)["error"]
 
 
+@pytest.mark.parametrize("call_id", ["a/b", "x" * 300, "@entity", "a?b"])
+def test_impossible_call_ids_are_404(loop, backend, call_id):
+    assert get_call(loop, backend, call_id).status_code == 404
+    body = {"decision": "approve", "reviewer": "kim"}
+    assert approve(loop, backend, body, call_id).status_code == 404
+
+
 def test_running_call_shows_stage_and_progress(loop, backend):
     backend.add(CALL_ID, "Running", {"stage": "transcribing", "chunks_total": 3,
                                      "chunks_done": 1})
