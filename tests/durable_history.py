@@ -123,10 +123,17 @@ class OrchestrationRun:
 
     # -- messages delivered to the orchestrator (one per episode) -----------------------------
     def complete(self, task: Task | int, result: Any) -> OrchestrationRun:
-        task = self._task(task)
-        task.done = True
-        return self._episode([event(TASK_COMPLETED, self.clock, TaskScheduledId=task.id,
-                                    Result=json.dumps(result))])
+        return self.complete_together([(task, result)])
+
+    def complete_together(self, answers: list[tuple[Task | int, Any]]) -> OrchestrationRun:
+        """Several activity results in one episode, as DTFx batches messages on Azure."""
+        messages = []
+        for task, result in answers:
+            task = self._task(task)
+            task.done = True
+            messages.append(event(TASK_COMPLETED, self.clock, TaskScheduledId=task.id,
+                                  Result=json.dumps(result)))
+        return self._episode(messages)
 
     def fail(self, task: Task | int, reason: str, details: str = "Traceback ..."
              ) -> OrchestrationRun:

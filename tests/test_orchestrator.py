@@ -115,6 +115,19 @@ def test_fan_out_keeps_at_most_the_cap_in_flight():
     assert run.custom_status == {"stage": "merging"}
 
 
+def test_fan_out_with_results_batched_in_one_episode():
+    """Azure delivers several completions per episode; the window still refills correctly."""
+    run = OrchestrationRun(HANDLE, job(max_parallel_transcriptions=2))
+    run.complete(run.only("split_audio"), split_result(5))
+    while run.pending("transcribe_chunk"):
+        in_flight = run.pending("transcribe_chunk")
+        assert len(in_flight) <= 2
+        run.complete_together([(t, {"index": t.input["index"], "blob": f"t/{t.input['index']}",
+                                    "segments": 1, "language": "en"}) for t in in_flight])
+    merge = run.only("merge_transcript")
+    assert [c["index"] for c in merge.input["chunks"]] == [0, 1, 2, 3, 4]
+
+
 def test_confident_fields_skip_review_and_store():
     """No flagged field: enrich gets auto_accepted, store gets the record blob, output says so."""
     run = to_enrich(OrchestrationRun(HANDLE, job()))
