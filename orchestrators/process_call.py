@@ -113,9 +113,11 @@ def process_call(context: df.DurableOrchestrationContext) -> Steps:
     run = _Run(context, context.get_input() or {})
     try:
         return (yield from _pipeline(run))
-    except StageFailed as failure:
+    except Exception as exc:  # StageFailed, or a bug: either way the call is recorded Failed
+        failure = exc if isinstance(exc, StageFailed) else StageFailed(
+            run.stage or "starting", f"{type(exc).__name__}: {exc}"[:MAX_REASON])
         yield from _record_failure(run, failure)
-        raise
+        raise failure from None
 
 
 def _pipeline(run: _Run) -> Steps:
@@ -174,11 +176,11 @@ def _transcribe_all(run: _Run, chunks: list[dict]) -> Steps:
                                                         payload)
             in_flight[task] = chunk
         finished = yield run.context.task_any(list(in_flight))
-        chunk = in_flight.pop(finished)
-        if isinstance(finished.result, Exception):
-            raise StageFailed("transcribing",
-                              f"chunk {chunk['index']}: {activity_reason(finished.result)}")
-        result = run.checked(finished.result)
+        chunk, result = in_flight.pop(finished), finished.result
+        reason = (activity_reason(result) if isinstance(result, Exception)
+                  else isinstance(result, dict) and result.get("error"))
+        if reason:
+            raise StageFailed("transcribing", f"chunk {chunk['index']}: {reason}"[:MAX_REASON])
         done[chunk["index"]] = {**chunk, **result, "audio_blob": chunk["blob"]}
         run.publish("transcribing", chunks_total=len(chunks), chunks_done=len(done))
     return [done[index] for index in sorted(done)]

@@ -268,6 +268,21 @@ def test_retry_that_succeeds_continues():
     assert run.only("merge_transcript")
 
 
+def test_permanent_chunk_error_names_the_chunk():
+    run = OrchestrationRun(HANDLE, job())
+    run.complete(run.only("split_audio"), split_result(2))
+    second = run.pending("transcribe_chunk")[1]
+    run.complete(second, {"error": "the model rejected the audio", "code": "x"})
+    assert_failed(run, "transcribing", "chunk 1: the model rejected the audio")
+
+
+def test_unexpected_answer_is_recorded_as_a_failure():
+    """A bug (here: enrich answering without record_blob) still ends as a Failed record."""
+    run = to_enrich(OrchestrationRun(HANDLE, job()))
+    run.complete(run.only("enrich"), {"id": CALL_ID})
+    assert_failed(run, "storing", "KeyError")
+
+
 def test_bad_input_fails_at_start():
     run = OrchestrationRun(HANDLE, {"policy": POLICY})
     assert_failed(run, "starting", "blob_name")
