@@ -10,9 +10,10 @@ only when `COSMOS_VERIFY_TLS=false` (the test server's self-signed certificate).
 from __future__ import annotations
 
 from azure.core import MatchConditions
-from azure.cosmos import CosmosClient, PartitionKey
+from azure.cosmos import ContainerProxy, CosmosClient, PartitionKey
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError,
+    CosmosHttpResponseError,
     CosmosResourceExistsError,
     CosmosResourceNotFoundError,
 )
@@ -38,12 +39,28 @@ def _client(settings: Settings) -> CosmosClient:
                         connection_verify=settings.cosmos_verify_tls)
 
 
+def _container(settings: Settings) -> ContainerProxy:
+    """The records container, created with its database when missing.
+
+    Entra ID data-plane roles may not create databases or containers (403); with a managed
+    identity they come from the infrastructure (infra/modules/cosmos.bicep) and are used as is.
+    """
+    client = _client(settings)
+    try:
+        database = client.create_database_if_not_exists(settings.cosmos_database)
+        return database.create_container_if_not_exists(
+            id=settings.cosmos_container,
+            partition_key=PartitionKey(path=settings.cosmos_partition_key))
+    except CosmosHttpResponseError as exc:
+        if exc.status_code != 403:
+            raise
+        return client.get_database_client(settings.cosmos_database).get_container_client(
+            settings.cosmos_container)
+
+
 class CosmosRepository(RepositoryBase):
     def __init__(self, settings: Settings) -> None:
-        database = _client(settings).create_database_if_not_exists(settings.cosmos_database)
-        self._pk_path = settings.cosmos_partition_key
-        self._container = database.create_container_if_not_exists(
-            id=settings.cosmos_container, partition_key=PartitionKey(path=self._pk_path))
+        self._container = _container(settings)
 
     @staticmethod
     def _stored(item: dict) -> StoredRecord:
