@@ -193,37 +193,34 @@ class TimedWords:
 
 
 def _segment_tokens(seg: Segment) -> list[tuple[str, float, float, float | None]]:
-    """Whitespace tokens of a segment with times/probabilities from its words (or interpolated)."""
-    if seg.words:
-        pieces = [(w.word, w.start, w.end, w.probability) for w in seg.words]
-    else:
-        prob = math.exp(seg.avg_logprob) if seg.avg_logprob is not None else None
-        pieces = [(seg.text, seg.start, seg.end, prob)]
-    text, bounds = "", []
-    for piece, start, end, prob in pieces:
-        lead = len(piece) - len(piece.lstrip())
-        bounds.append((len(text) + lead, len(text) + len(piece.rstrip()), start, end, prob))
-        text += piece
-    out = []
-    for m in re.finditer(r"\S+", text):
-        hits = [b for b in bounds if b[0] < m.end() and b[1] > m.start()]
-        start, end = _interpolate(hits, m.start(), m.end())
-        probs = [b[4] for b in hits if b[4] is not None]
-        out.append((m.group(), start, end, min(probs) if probs else None))
+    """The segment text's tokens, each with the time and probability of its recognised words.
+
+    Tokens come from the segment text (what the prompt shows, punctuation included); words are
+    matched to them in order by their letters, since servers spell words differently (OpenAI:
+    no spaces or punctuation; faster-whisper: " $60" + ",000"). Unmatched tokens get times
+    interpolated over the segment and its average probability.
+    """
+    tokens = re.findall(r"\S+", seg.text)
+    fallback = math.exp(seg.avg_logprob) if seg.avg_logprob is not None else None
+    words, w, out = seg.words, 0, []
+    span = max(1, len(tokens))
+    for i, token in enumerate(tokens):
+        target, letters, used = conf.normalize_word(token), "", []
+        while w < len(words) and target and len(letters) < len(target):
+            piece = conf.normalize_word(words[w].word)
+            if used and not target.startswith(letters + piece):
+                break
+            letters += piece
+            used.append(words[w])
+            w += 1
+        if used:
+            probs = [u.probability for u in used if u.probability is not None]
+            out.append((token, used[0].start, used[-1].end, min(probs) if probs else fallback))
+        else:
+            step = (seg.end - seg.start) / span
+            out.append((token, round(seg.start + i * step, 2), round(seg.start + (i + 1) * step, 2),
+                        fallback))
     return out
-
-
-def _interpolate(hits: list[tuple], a: int, b: int) -> tuple[float, float]:
-    """Times of characters [a, b) within pieces that carry a time range each."""
-    first, last = hits[0], hits[-1]
-
-    def at(piece: tuple, pos: int) -> float:
-        length = max(1, piece[1] - piece[0])
-        return piece[2] + (piece[3] - piece[2]) * min(1.0, max(0.0, (pos - piece[0]) / length))
-
-    if len(hits) > 1:  # a token spanning several words takes their whole range
-        return first[2], last[3]
-    return round(at(first, a), 2), round(at(first, b), 2)
 
 
 # --- one field: validate, ground, score --------------------------------------------------------

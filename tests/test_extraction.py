@@ -202,3 +202,22 @@ def test_silence_needs_no_model_call() -> None:
     result = ex.extract_fields(client, "m", Transcript())
     assert client.chat.completions.calls == []
     assert result["fields"]["products_of_interest"]["value"] == []
+
+
+def test_words_without_spaces_align_to_the_segment_text() -> None:
+    """OpenAI sends words without spaces or punctuation; faster-whisper splits "$60" ",000"."""
+    openai_style = Segment(start=0.0, end=2.0, text=" Hi Tyler, this is Angela.", words=[
+        Word(start=0.0, end=0.2, word="Hi", probability=0.9),
+        Word(start=0.2, end=0.6, word="Tyler", probability=0.8),
+        Word(start=0.7, end=0.9, word="this", probability=0.99),
+        Word(start=0.9, end=1.1, word="is", probability=0.99),
+        Word(start=1.1, end=1.6, word="Angela", probability=0.4)])
+    split = Segment(start=5.0, end=7.0, text=" Up to $60,000.", words=[
+        Word(start=5.0, end=5.2, word=" Up", probability=0.9),
+        Word(start=5.2, end=5.4, word=" to", probability=0.9),
+        Word(start=5.4, end=6.0, word=" $60", probability=0.8),
+        Word(start=6.0, end=6.5, word=",000.", probability=0.7)])
+    doc = ex.TimedWords.from_segments([openai_style, split])
+    assert doc.raw == ["Hi", "Tyler,", "this", "is", "Angela.", "Up", "to", "$60,000."]
+    assert (doc.starts[4], doc.ends[4], doc.probs[4]) == (1.1, 1.6, 0.4)
+    assert (doc.starts[7], doc.ends[7], doc.probs[7]) == (5.4, 6.5, 0.7)
