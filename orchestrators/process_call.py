@@ -110,7 +110,8 @@ class _Run:
 
 @bp.orchestration_trigger(context_name="context")
 def process_call(context: df.DurableOrchestrationContext) -> Steps:
-    run = _Run(context, context.get_input() or {})
+    job = context.get_input()
+    run = _Run(context, job if isinstance(job, dict) else {})
     try:
         return (yield from _pipeline(run))
     except Exception as exc:  # StageFailed, or a bug: either way the call is recorded Failed
