@@ -62,6 +62,7 @@ class BlobWatcher:
         self.interval, self.max_attempts = interval, max_attempts
         self._stop = threading.Event()
         self._polling = threading.Lock()
+        self._last_error: dict[str, str] = {}
         self._clients: dict[str, BlobServiceClient] = {}
         self._thread = threading.Thread(target=self._loop, name="devhost-blobs", daemon=True)
 
@@ -85,10 +86,16 @@ class BlobWatcher:
             for watch in self.watches:
                 try:
                     self.poll(watch)
+                    self._last_error.pop(watch.function.name, None)
                 except (AzureError, SettingsError) as exc:
-                    logs.LOGGER.warning("blob trigger %s: cannot list %s: %s",
-                                        watch.function.name, watch.container,
-                                        str(exc).splitlines()[0])
+                    self._report(watch, str(exc).splitlines()[0])
+
+    def _report(self, watch: Watch, error: str) -> None:
+        """Log a polling error once, not on every pass, until it changes or clears."""
+        if self._last_error.get(watch.function.name) != error:
+            self._last_error[watch.function.name] = error
+            logs.LOGGER.warning("blob trigger %s: cannot list container %s: %s",
+                                watch.function.name, watch.container, error)
 
     def _container(self, watch: Watch) -> ContainerClient:
         connection = storage_connection(watch.function.trigger.connection)

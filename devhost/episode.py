@@ -153,6 +153,12 @@ class EpisodeRunner:
             return self._done(ep, result)
         return ep.finish()
 
+    def abandon(self, inst: Instance, batch: list[Message], error: str) -> EpisodeCommit:
+        """Fail an instance whose episodes keep failing inside the host, consuming the batch."""
+        ep = Episode(inst, Progress.from_dict(inst.engine), [m.id for m in batch if m.id])
+        ep.events.append(h.orchestrator_started(ep.started))
+        return self._fail(ep, f"devhost could not run the episode: {error}")
+
     def _schedule_new_leaves(self, ep: Episode, result: OrchestratorResult) -> str | None:
         all_leaves = list(leaves(result.actions))
         for index in range(ep.progress.leaf_cursor, len(all_leaves)):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devhost import history
 from devhost.history import EventType
 
 TERMINAL = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
@@ -297,9 +298,7 @@ class Store:
             db.executemany("DELETE FROM messages WHERE instance_id=? AND timer_id=?",
                            [(inst.instance_id, t) for t in c.cancelled_timers])
             for child, start_message in c.children:
-                self._delete_instance(db, child.instance_id)
-                self._insert_instance(db, child)
-                self._insert_message(db, start_message)
+                self._start_child(db, child, start_message)
             for message in c.messages:
                 self._insert_message(db, message)
             db.executemany("INSERT INTO activities (instance_id, execution_id, task_id, name, "
@@ -308,6 +307,21 @@ class Store:
                             for a in c.activities])
         if c.messages or c.activities or c.children:
             self._on_work()
+
+    def _start_child(self, db: sqlite3.Connection, child: Instance, start: Message) -> None:
+        """Create a sub-orchestration; an id that is still running fails the parent's task."""
+        row = db.execute("SELECT status FROM instances WHERE instance_id=?",
+                         (child.instance_id,)).fetchone()
+        if row and row[0] not in TERMINAL and child.parent:
+            reason = f"An orchestration with the instance ID '{child.instance_id}' already exists."
+            self._insert_message(db, Message(
+                child.parent["instance_id"],
+                history.sub_orchestration_failed(child.parent["task_id"], reason, None),
+                child.parent["execution_id"]))
+            return
+        self._delete_instance(db, child.instance_id)
+        self._insert_instance(db, child)
+        self._insert_message(db, start)
 
     def drop_messages(self, ids: list[int]) -> None:
         with self._tx() as db:

@@ -24,6 +24,7 @@ from devhost.invoke import Invoker
 from devhost.store import ActivityItem, Message, Store
 
 IDLE_WAIT = 1.0
+HOST_ERROR_LIMIT = 3
 
 
 class Signal:
@@ -56,6 +57,7 @@ class Orchestrations:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="devhost-orch")
         self._threads = threads
         self._busy: set[str] = set()
+        self._host_errors: dict[str, int] = {}
         self._lock = threading.Lock()
         self._running = False
         self._loop_thread = threading.Thread(target=self._loop, name="devhost-dispatch",
@@ -109,8 +111,17 @@ class Orchestrations:
             return
         started = time.monotonic()
         before = inst.status
-        past = self.store.get_events(instance_id) if before != "Pending" else []
-        commit = self.runner.run(inst, past, batch)
+        try:
+            past = self.store.get_events(instance_id) if before != "Pending" else []
+            commit = self.runner.run(inst, past, batch)
+        except Exception as exc:
+            errors = self._host_errors[instance_id] = self._host_errors.get(instance_id, 0) + 1
+            if errors < HOST_ERROR_LIMIT:
+                raise
+            logs.LOGGER.exception("episode for %s failed %d times; failing it", instance_id,
+                                  errors)
+            commit = self.runner.abandon(inst, batch, f"{type(exc).__name__}: {exc}")
+        self._host_errors.pop(instance_id, None)
         self.store.commit_episode(commit)
         if commit.instance.status != before or logs.LOGGER.isEnabledFor(logging.DEBUG):
             logs.execution(inst.name, instance_id, time.monotonic() - started,

@@ -167,6 +167,14 @@ def broken(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def fragile(context: df.DurableOrchestrationContext):
+    """Fails when `flaky` fails (no retry): the rewind test's subject."""
+    first = yield context.call_activity("hello", "before")
+    second = yield context.call_activity("flaky", context.get_input())
+    return [first, second]
+
+
+@app.orchestration_trigger(context_name="context")
 def unknown_activity(context: df.DurableOrchestrationContext):
     return (yield context.call_activity("no_such_activity", 1))
 
