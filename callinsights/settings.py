@@ -76,45 +76,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
-        values = {
-            "storage_connection": _str(env, "AzureWebJobsStorage", defaults.storage_connection),
-            "calls_container": _str(env, "CALLS_CONTAINER", defaults.calls_container),
-            "chunks_container": _str(env, "CHUNKS_CONTAINER", defaults.chunks_container),
-            "transcripts_container": _str(env, "TRANSCRIPTS_CONTAINER",
-                                          defaults.transcripts_container),
-            "azure_openai_endpoint": _str(env, "AZURE_OPENAI_ENDPOINT", ""),
-            "azure_openai_api_key": _str(env, "AZURE_OPENAI_API_KEY", ""),
-            "azure_openai_api_version": _str(env, "AZURE_OPENAI_API_VERSION",
-                                             defaults.azure_openai_api_version),
-            "openai_base_url": _str(env, "OPENAI_BASE_URL", defaults.openai_base_url),
-            "openai_api_key": _str(env, "OPENAI_API_KEY", defaults.openai_api_key),
-            "transcription_model": _str(env, "TRANSCRIPTION_MODEL", defaults.transcription_model),
-            "chat_model": _str(env, "CHAT_MODEL", defaults.chat_model),
-            "model_timeout_seconds": _float(env, "MODEL_TIMEOUT_SECONDS",
-                                            defaults.model_timeout_seconds),
-            "language": _str(env, "CALL_LANGUAGE", defaults.language),
-            "cosmos_endpoint": _str(env, "COSMOS_ENDPOINT", ""),
-            "cosmos_key": _str(env, "COSMOS_KEY", ""),
-            "cosmos_database": _str(env, "COSMOS_DATABASE", defaults.cosmos_database),
-            "cosmos_container": _str(env, "COSMOS_CONTAINER", defaults.cosmos_container),
-            "cosmos_partition_key": _str(env, "COSMOS_PARTITION_KEY",
-                                         defaults.cosmos_partition_key),
-            "cosmos_verify_tls": _bool(env, "COSMOS_VERIFY_TLS", defaults.cosmos_verify_tls),
-            "records_sqlite_path": _str(env, "RECORDS_SQLITE_PATH", defaults.records_sqlite_path),
-            "chunk_seconds": _float(env, "CHUNK_SECONDS", defaults.chunk_seconds),
-            "chunk_overlap_seconds": _float(env, "CHUNK_OVERLAP_SECONDS",
-                                            defaults.chunk_overlap_seconds),
-            "max_parallel_transcriptions": _int(env, "MAX_PARALLEL_TRANSCRIPTIONS",
-                                                defaults.max_parallel_transcriptions),
-            "transcription_max_attempts": _int(env, "TRANSCRIPTION_MAX_ATTEMPTS",
-                                               defaults.transcription_max_attempts),
-            "transcription_first_retry_seconds": _float(
-                env, "TRANSCRIPTION_FIRST_RETRY_SECONDS", defaults.transcription_first_retry_seconds),
-            "confidence_threshold": _float(env, "CONFIDENCE_THRESHOLD",
-                                           defaults.confidence_threshold),
-            "approval_deadline_seconds": _float(env, "APPROVAL_DEADLINE_SECONDS",
-                                                defaults.approval_deadline_seconds),
-        }
+        values = {}
+        for item in fields(cls):
+            default = getattr(defaults, item.name)
+            parse = _PARSERS[type(default)]
+            values[item.name] = parse(env, ENV_NAMES[item.name], default)
         settings = cls(**values)
         settings.validate()
         return settings
@@ -143,7 +109,7 @@ class Settings:
         return bool(self.cosmos_endpoint)
 
     def policy(self) -> dict:
-        """The part of the settings the orchestrator needs, passed in its input (it reads no env)."""
+        """What the orchestrator needs, passed in its input (orchestrators read no env)."""
         return {
             "max_parallel_transcriptions": self.max_parallel_transcriptions,
             "transcription_max_attempts": self.transcription_max_attempts,
@@ -153,4 +119,10 @@ class Settings:
         }
 
 
-SETTING_NAMES = [f.name for f in fields(Settings)]
+_PARSERS = {str: _str, float: _float, int: _int, bool: _bool}
+# Field -> environment variable (App Setting). `AzureWebJobsStorage` is the Functions runtime's own.
+ENV_NAMES = {
+    item.name: "AzureWebJobsStorage" if item.name == "storage_connection"
+    else "CALL_LANGUAGE" if item.name == "language" else item.name.upper()
+    for item in fields(Settings)
+}
