@@ -35,6 +35,8 @@ class Watch:
     container: str
     prefix: str
     pattern: re.Pattern[str]
+    connection: str | None  # resolved at start-up: settings may change later in-process
+    problem: str | None = None
 
     @classmethod
     def of(cls, fn: AppFunction) -> Watch:
@@ -43,7 +45,11 @@ class Watch:
         regex = ""
         for literal, name in re.findall(r"([^{]*)(?:\{([^}]*)\})?", rest):
             regex += re.escape(literal) + (f"(?P<{name}>.+)" if name else "")
-        return cls(fn, container, prefix, re.compile(f"^{regex}$"))
+        try:
+            connection, problem = storage_connection(fn.trigger.connection), None
+        except SettingsError as exc:
+            connection, problem = None, str(exc)
+        return cls(fn, container, prefix, re.compile(f"^{regex}$"), connection, problem)
 
 
 def service_client(connection: str) -> BlobServiceClient:
@@ -98,7 +104,9 @@ class BlobWatcher:
                                 watch.function.name, watch.container, error)
 
     def _container(self, watch: Watch) -> ContainerClient:
-        connection = storage_connection(watch.function.trigger.connection)
+        connection = watch.connection
+        if connection is None:
+            raise SettingsError(watch.problem or "no storage connection")
         if connection not in self._clients:
             self._clients[connection] = service_client(connection)
         return self._clients[connection].get_container_client(watch.container)

@@ -33,6 +33,7 @@ from devhost.settings import (
     apply_settings,
     read_host_json,
     resolve_connection,
+    restore_settings,
 )
 from devhost.store import TERMINAL, Instance, Store
 from devhost.workers import Activities, Orchestrations, Signal
@@ -66,6 +67,7 @@ class Host:
         self.store: Store | None = None
         self._companions: list[services.ServiceProcess] = []
         self._parts: list = []
+        self._saved_env: dict[str, str | None] = {}
 
     @property
     def origin(self) -> str:
@@ -76,7 +78,7 @@ class Host:
     def start(self) -> Host:
         if not (self.app_dir / "function_app.py").exists():
             raise HostError(f"no function_app.py in {self.app_dir} (use --app-dir)")
-        apply_settings(self.app_dir, self.settings)
+        self._saved_env = apply_settings(self.app_dir, self.settings)
         logs.configure(self.data_dir / "devhost.log", self.log_level)
         if services.port_open(self.port):
             raise HostError(f"port 127.0.0.1:{self.port} is already in use (use --port)")
@@ -129,6 +131,8 @@ class Host:
         for companion in reversed(self._companions):
             companion.stop()
         self._companions = []
+        restore_settings(self._saved_env)
+        self._saved_env = {}
 
     def __enter__(self) -> Host:
         return self.start()

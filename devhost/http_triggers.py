@@ -81,10 +81,9 @@ def build_routes(functions: list[AppFunction]) -> list[HttpRoute]:
     return sorted(routes, key=lambda r: (-r.literal_weight, r.template.count("{")))
 
 
-def _authorised(route: HttpRoute, request: Request) -> bool:
+def _authorised(route: HttpRoute, request: Request, expected: str) -> bool:
     if route.auth_level == "anonymous":
         return True
-    expected = os.environ.get(KEY_SETTING, "")
     given = request.query_params.get("code") or request.headers.get("x-functions-key") or ""
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
@@ -110,6 +109,7 @@ class HttpTriggers:
     def __init__(self, functions: list[AppFunction], invoker: Invoker, client_json: str) -> None:
         self.routes = build_routes(functions)
         self.invoker, self.client_json = invoker, client_json
+        self.key = os.environ.get(KEY_SETTING, "")  # read once, like the runtime's key store
 
     def match(self, path: str, method: str) -> tuple[HttpRoute, dict[str, str]] | None:
         for route in self.routes:
@@ -124,7 +124,7 @@ class HttpTriggers:
         if found is None:
             return Response(status_code=404)
         route, params = found
-        if not _authorised(route, request):
+        if not _authorised(route, request, self.key):
             return PlainTextResponse("Unauthorized: a function key is required (?code= or "
                                      "x-functions-key)", status_code=401)
         http_request = func.HttpRequest(

@@ -35,13 +35,26 @@ def local_settings(app_dir: Path) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in values.items()}
 
 
-def apply_settings(app_dir: Path, overrides: dict[str, str] | None = None) -> None:
+def apply_settings(app_dir: Path, overrides: dict[str, str] | None = None
+                   ) -> dict[str, str | None]:
     """Put settings into os.environ before the app is imported: environment wins over the file,
-    explicit overrides (tests, the CLI) win over both."""
-    for key, value in local_settings(app_dir).items():
-        os.environ.setdefault(key, value)
-    for key, value in (overrides or {}).items():
+    explicit overrides (tests, the CLI) win over both. Returns what to restore afterwards."""
+    previous: dict[str, str | None] = {}
+    wanted = {k: v for k, v in local_settings(app_dir).items() if k not in os.environ}
+    wanted.update(overrides or {})
+    for key, value in wanted.items():
+        previous[key] = os.environ.get(key)
         os.environ[key] = value
+    return previous
+
+
+def restore_settings(previous: dict[str, str | None]) -> None:
+    """Undo `apply_settings`, so an in-process host leaves the environment as it found it."""
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @dataclass(frozen=True)
