@@ -7,6 +7,7 @@ twice is the same call.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callinsights.blobs import BlobStore
+from azure.core.exceptions import ResourceExistsError
+from azure.storage.blob import BlobServiceClient
+
 from stack.api import SETTLED, CallsApi
 
 PICKUP_SECONDS = 180.0  # how long a blob may wait for the trigger before we call it lost
@@ -33,15 +36,24 @@ class Submitted:
     blob: str
 
 
-def upload(store: BlobStore, container: str, path: Path) -> Submitted:
-    """Upload `path` unless the same content is already there; never overwrite other content."""
+def upload(connection_string: str, container: str, path: Path) -> Submitted:
+    """Upload `path` unless the same content is already there; never overwrite other content.
+
+    The client is closed at once: a pooled keep-alive connection would hold Azurite's graceful
+    shutdown for its whole idle timeout when the stack stops.
+    """
     data = path.read_bytes()
     call_id = call_id_of(data)
     blob = path.name
-    if store.exists(container, blob) and store.read_bytes(container, blob) != data:
-        blob = f"{call_id[:8]}-{path.name}"  # a different recording with the same file name
-    if not store.exists(container, blob):
-        store.write_bytes(container, blob, data, overwrite=False)
+    with BlobServiceClient.from_connection_string(connection_string) as service:
+        client = service.get_container_client(container)
+        with contextlib.suppress(ResourceExistsError):
+            client.create_container()
+        if client.get_blob_client(blob).exists() and \
+                client.download_blob(blob).readall() != data:
+            blob = f"{call_id[:8]}-{path.name}"  # a different recording with the same file name
+        with contextlib.suppress(ResourceExistsError):
+            client.upload_blob(blob, data, overwrite=False)
     return Submitted(str(path), call_id, blob)
 
 

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from callinsights.blobs import BlobStore
 from devhost import services
 from stack import processes
 from stack.api import SETTLED, CallsApi
@@ -52,12 +51,8 @@ class LocalStack:
         """One of the processes this object started, by name (azurite, modelserver, devhost)."""
         return next(p for p in self.started if p.name == name)
 
-    @functools.cached_property
-    def store(self) -> BlobStore:
-        return BlobStore(self.cfg.storage_connection)
-
     def submit(self, path: Path) -> Submitted:
-        return upload(self.store, self.cfg.calls_container, path)
+        return upload(self.cfg.storage_connection, self.cfg.calls_container, path)
 
     def follow(self, subs: Iterable[Submitted], *, timeout: float = 1800.0,
                settled: frozenset[str] = SETTLED,
@@ -74,5 +69,12 @@ class LocalStack:
 
     def host_log(self) -> str:
         """What the host wrote (its own log, one line per function execution)."""
-        path = self.cfg.data_dir / "devhost.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return _read(self.cfg.data_dir / "devhost.log")
+
+    def service_log(self, name: str) -> str:
+        """A started process's console log (`modelserver` has the HTTP access lines)."""
+        return _read(self.cfg.log_dir / f"{name}.log")
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
