@@ -55,23 +55,56 @@ async def _close_client_session() -> None:
     http_utils._client_session = None
 
 
+class _AppLoop:
+    """The process's one function event loop, shared by every in-process host.
+
+    Shared because the SDK's client session is process-wide: two hosts in one process (tests)
+    with a loop each would hand one loop's session to the other. Reference-counted: the last
+    host to stop closes the session and stops the loop.
+    """
+
+    _lock = threading.Lock()
+    _users = 0
+    _loop: asyncio.AbstractEventLoop | None = None
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def acquire(cls) -> asyncio.AbstractEventLoop:
+        with cls._lock:
+            if cls._loop is None:
+                cls._loop = asyncio.new_event_loop()
+                cls._thread = threading.Thread(target=cls._loop.run_forever,
+                                               name="devhost-app-loop", daemon=True)
+                cls._thread.start()
+            cls._users += 1
+            return cls._loop
+
+    @classmethod
+    def release(cls) -> None:
+        with cls._lock:
+            cls._users -= 1
+            if cls._users > 0 or cls._loop is None:
+                return
+            loop, thread = cls._loop, cls._thread
+            cls._loop = cls._thread = None
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(_close_client_session(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=5)
+
+
 class Invoker:
-    """Owns the app's event loop thread and the thread pool for sync HTTP/blob functions."""
+    """Calls functions: async ones on the shared app loop, sync HTTP/blob ones in a pool."""
 
     def __init__(self, app_dir: Path, threads: int = 8) -> None:
         self.app_dir = app_dir
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="devhost-app-loop",
-                                        daemon=True)
+        self.loop = _AppLoop.acquire()
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="devhost-fn")
-        self._thread.start()
 
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(_close_client_session(), self.loop).result(5)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=5)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        _AppLoop.release()
 
     def arguments(self, fn: AppFunction, trigger_value: Any, client_json: str | None
                   ) -> dict[str, Any]:
