@@ -19,6 +19,7 @@ FRAME_SECONDS = 0.02
 _SILENCE_DB = -90.0  # what digital silence reads as (log of zero clamped)
 SPEECH_FLOOR_DB = -50.0  # frames quieter than this are never speech, whatever the threshold
 MIN_PAUSE_SECONDS = 0.15  # shorter quiet stretches are gaps inside words, not pauses
+EDGE_GAP_FRAMES = 3  # a chunk edge sits in at least this many quiet frames (60 ms)
 
 
 @dataclass(frozen=True)
@@ -117,23 +118,46 @@ def best_cut(levels: np.ndarray, threshold: float, target: float, window: float)
     return (lo + int(np.argmin(smooth)) + 0.5) * FRAME_SECONDS
 
 
+def settle(levels: np.ndarray, threshold: float, at: float, step: int,
+           limit: float = 4.0) -> float:
+    """`at`, moved outward (`step` +1 later, -1 earlier) into the nearest gap between words.
+
+    A chunk edge inside a word would hand Whisper half a word. Within `limit` seconds the edge
+    goes to the nearest run of `EDGE_GAP_FRAMES` quiet frames (one quiet frame can be a stop
+    consonant inside a word); in fluent speech with no such run, to the quietest 60 ms, which is
+    where one word ends and the next begins.
+    """
+    first = int(at / FRAME_SECONDS)
+    frames = [f for f in range(first, first + step * int(limit / FRAME_SECONDS), step)
+              if 0 <= f < levels.size]
+    if not frames:
+        return at
+    region = levels[min(frames):max(frames) + 1][::step]
+    quiet = np.convolve(region <= threshold, np.ones(EDGE_GAP_FRAMES), mode="same")
+    full = np.flatnonzero(quiet >= EDGE_GAP_FRAMES)
+    smooth = np.convolve(region, np.ones(EDGE_GAP_FRAMES) / EDGE_GAP_FRAMES, mode="same")
+    offset = int(full[0]) if full.size else int(np.argmin(smooth))
+    return (first + step * offset + 0.5) * FRAME_SECONDS
+
+
 def plan_chunks(levels: np.ndarray, duration: float, chunk_seconds: float,
                 overlap_seconds: float, *, window_fraction: float = 0.15) -> list[Span]:
     """Spans covering [0, duration]: one if it fits `chunk_seconds`, else near-equal pieces.
 
     Targets are evenly spaced (so the last piece is never a sliver); each cut moves to the best
-    pause within ±`window_fraction` of a piece's length. Neighbours share `overlap_seconds`
-    centred on the cut, so the words either side are heard whole by both chunks when the pause
-    is shorter than the overlap, and the merge drops the copies.
+    pause within ±`window_fraction` of a piece's length. Neighbours share at least
+    `overlap_seconds` around the cut, each edge moved out to the nearest pause, so a chunk never
+    starts or ends inside a word; the merge drops the words heard twice.
     """
     if duration <= chunk_seconds:
-        return [Span(0, 0.0, round(duration, 3))]
+        return [Span(0, 0.0, round(float(duration), 3))]
     count = math.ceil(duration / chunk_seconds)
     piece = duration / count
     threshold = silence_threshold(levels)
     cuts = [best_cut(levels, threshold, piece * i, piece * window_fraction)
             for i in range(1, count)]
-    bounds = [0.0, *cuts, duration]
     half = overlap_seconds / 2
-    return [Span(i, round(max(0.0, bounds[i] - half), 3),
-                 round(min(duration, bounds[i + 1] + half), 3)) for i in range(count)]
+    starts = [0.0] + [settle(levels, threshold, cut - half, -1) for cut in cuts]
+    ends = [settle(levels, threshold, cut + half, +1) for cut in cuts] + [duration]
+    return [Span(i, round(float(max(0.0, a)), 3), round(float(min(duration, b)), 3))
+            for i, (a, b) in enumerate(zip(starts, ends, strict=True))]
