@@ -77,9 +77,13 @@ class BlobWatcher:
             self._thread.start()
 
     def stop(self) -> None:
+        """Stop polling and close connections (Azurite waits for open ones when it stops)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     def _loop(self) -> None:
         while not self._stop.is_set():

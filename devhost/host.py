@@ -176,8 +176,8 @@ class Host:
         if not storage:
             return
         try:
-            client = service_client(resolve_connection(storage))
-            next(iter(client.list_containers(results_per_page=1)), None)
+            with service_client(resolve_connection(storage)) as client:
+                next(iter(client.list_containers(results_per_page=1)), None)
         except Exception as exc:
             raise HostError(f"storage account in AzureWebJobsStorage is unreachable: "
                             f"{str(exc).splitlines()[0]}") from exc

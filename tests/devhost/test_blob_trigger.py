@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from devhost import Host, services
 from devhost.blobs import MAX_ATTEMPTS
@@ -15,11 +15,22 @@ from devhost.blobs import MAX_ATTEMPTS
 from .conftest import make_host
 
 
-@pytest.fixture()
-def own_azurite(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def own_azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private Azurite, so the session host's watcher does not see these uploads."""
-    with services.start_azurite(tmp_path / "azurite", services.free_port()) as proc:
+    data = tmp_path_factory.mktemp("blob-azurite")
+    with services.start_azurite(data, services.free_port()) as proc:
         yield services.blob_connection_string(proc.port)
+
+
+@pytest.fixture()
+def uploads(own_azurite: str) -> Iterator[ContainerClient]:
+    """The watched container, created empty for each test and deleted after it."""
+    with BlobServiceClient.from_connection_string(own_azurite) as account:
+        container = account.get_container_client("uploads")
+        container.create_container()
+        yield container
+        container.delete_container()
 
 
 def lines(path: Path) -> list[str]:
@@ -39,12 +50,10 @@ def chain_starts(host: Host) -> int:
     return len(host.store.query())
 
 
-def test_upload_fires_once_including_after_restart(tmp_path: Path, own_azurite: str) -> None:
+def test_upload_fires_once_including_after_restart(tmp_path: Path, own_azurite: str,
+                                                   uploads: ContainerClient) -> None:
     log = tmp_path / "uploads.log"
     data = tmp_path / "data"
-    uploads = BlobServiceClient.from_connection_string(own_azurite).get_container_client(
-        "uploads")
-    uploads.create_container()
     with make_host(data, own_azurite, log) as host:
         uploads.upload_blob("a.wav", b"hello")
         wait_until(lambda: len(lines(log)) >= 1, host)
@@ -62,11 +71,9 @@ def test_upload_fires_once_including_after_restart(tmp_path: Path, own_azurite: 
         assert chain_starts(host) == 2
 
 
-def test_failing_trigger_is_retried_then_poisoned(tmp_path: Path, own_azurite: str) -> None:
+def test_failing_trigger_is_retried_then_poisoned(tmp_path: Path, own_azurite: str,
+                                                  uploads: ContainerClient) -> None:
     log = tmp_path / "uploads.log"
-    uploads = BlobServiceClient.from_connection_string(own_azurite).get_container_client(
-        "uploads")
-    uploads.create_container()
     with make_host(tmp_path / "data", own_azurite, log) as host:
         uploads.upload_blob("bad.wav", b"fail please")
         wait_until(lambda: len(lines(log)) >= MAX_ATTEMPTS, host)
