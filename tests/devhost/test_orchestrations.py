@@ -77,6 +77,25 @@ def test_retry_gives_up_after_max_attempts(durable_host: Host, tmp_path: Path) -
         ("task", 0), ("timer", 1), ("task", 2), ("timer", 3), ("end", 4)]
 
 
+def test_parallel_retry_loops_keep_ids_aligned(durable_host: Host, tmp_path: Path) -> None:
+    specs = [{"file": str(tmp_path / f"calls-{i}"), "fail_times": i % 3} for i in range(6)]
+    inst = run(durable_host, "parallel_retries", specs)
+    assert inst.status == "Completed", inst.output
+    result = output(inst)
+    assert result["all"] == [f"ok after {i % 3 + 1}" for i in range(6)]
+    assert result["first"] in result["all"]
+
+
+def test_sub_orchestration_with_retry(durable_host: Host, tmp_path: Path) -> None:
+    spec = {"file": str(tmp_path / "calls"), "fail_times": 1}
+    inst = run(durable_host, "parent_with_retry", spec)
+    assert output(inst) == ["Hello before", "ok after 2"]
+    assert scheduling_ids(durable_host, inst.instance_id) == [
+        ("sub", 0), ("timer", 1), ("sub", 2), ("end", 3)]
+    first_child = durable_host.store.get_instance(f"{inst.execution_id}:0")
+    assert first_child.status == "Failed"
+
+
 def test_sub_orchestrations_complete_and_fail(durable_host: Host) -> None:
     inst = run(durable_host, "parent", ["Oslo"])
     result = output(inst)

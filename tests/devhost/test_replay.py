@@ -46,11 +46,8 @@ def replay(host: Host, instance_id: str):
     return inst, result
 
 
-@pytest.mark.parametrize(("name", "value"), FINISHED_CASES)
-def test_replaying_a_finished_history_adds_no_actions(durable_host: Host, name: str,
-                                                      value: object) -> None:
-    inst = run(durable_host, name, value)
-    inst, result = replay(durable_host, inst.instance_id)
+def assert_replays_without_new_actions(host: Host, instance_id: str) -> None:
+    inst, result = replay(host, instance_id)
     progress = Progress.from_dict(inst.engine)
     assert len(list(leaves(result.actions))) == progress.leaf_cursor
     if inst.status == "Completed":
@@ -60,11 +57,21 @@ def test_replaying_a_finished_history_adds_no_actions(durable_host: Host, name: 
         assert inst.output.endswith(result.error)
 
 
-def test_retry_history_replays_deterministically(durable_host: Host, tmp_path: Path) -> None:
-    spec = {"file": str(tmp_path / "calls"), "fail_times": 1, "attempts": 3, "interval_ms": 10}
-    _, result = replay(durable_host, run(durable_host, "retrying", spec).instance_id)
-    assert result.is_done and result.output == "ok after 2"
-    assert len(list(leaves(result.actions))) == 1
+@pytest.mark.parametrize(("name", "value"), FINISHED_CASES)
+def test_replaying_a_finished_history_adds_no_actions(durable_host: Host, name: str,
+                                                      value: object) -> None:
+    assert_replays_without_new_actions(durable_host, run(durable_host, name, value).instance_id)
+
+
+@pytest.mark.parametrize("name", ["retrying", "parallel_retries", "parent_with_retry"])
+def test_retry_histories_replay_deterministically(durable_host: Host, tmp_path: Path,
+                                                  name: str) -> None:
+    specs = [{"file": str(tmp_path / f"calls-{i}"), "fail_times": 1, "attempts": 3,
+              "interval_ms": 10} for i in range(3)]
+    value = specs if name == "parallel_retries" else specs[0]
+    inst = run(durable_host, name, value)
+    assert inst.status == "Completed", inst.output
+    assert_replays_without_new_actions(durable_host, inst.instance_id)
 
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)

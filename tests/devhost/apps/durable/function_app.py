@@ -121,6 +121,24 @@ def retrying(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def parallel_retries(context: df.DurableOrchestrationContext):
+    """Several retry loops in flight at once, collected with task_any then task_all."""
+    specs = context.get_input()
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=4)
+    pending = [context.call_activity_with_retry("flaky", options, spec) for spec in specs]
+    first = yield context.task_any(pending)
+    rest = yield context.task_all(pending)
+    return {"first": first.result, "all": rest}
+
+
+@app.orchestration_trigger(context_name="context")
+def parent_with_retry(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=3)
+    return (yield context.call_sub_orchestrator_with_retry("fragile", options,
+                                                           context.get_input()))
+
+
+@app.orchestration_trigger(context_name="context")
 def parent(context: df.DurableOrchestrationContext):
     names = context.get_input()
     child = yield context.call_sub_orchestrator("chain", names)
