@@ -68,15 +68,10 @@ class Episode:
     started: datetime = field(default_factory=now_utc)
     events: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
-    commit_data: EpisodeCommit | None = None
+    work: EpisodeCommit = field(init=False)
 
     def __post_init__(self) -> None:
-        self.commit_data = EpisodeCommit(self.instance, [], self.consumed)
-
-    @property
-    def work(self) -> EpisodeCommit:
-        assert self.commit_data is not None
-        return self.commit_data
+        self.work = EpisodeCommit(self.instance, [], self.consumed)
 
     def finish(self, *, reset: bool = False) -> EpisodeCommit:
         """Order decisions by id (as DTFx does) and close the episode."""
@@ -270,6 +265,7 @@ class EpisodeRunner:
             if leaf.get("isCanceled") and str(timer_id) in ep.progress.open:
                 del ep.progress.open[str(timer_id)]
                 ep.work.cancelled_timers.append(timer_id)
+                ep.work.messages = [m for m in ep.work.messages if m.timer_id != timer_id]
 
     # -- endings ---------------------------------------------------------------------------------
 
