@@ -172,14 +172,16 @@ def model_server(base_url: str | None) -> Iterator[str]:
 
 def evaluate(client: Any, settings: Settings, call: Call) -> dict:
     """Transcribe and extract one call; per field: value, confidence, right, grounded."""
+    started = time.perf_counter()
     payload = transcription.request(client, settings.transcription_model,
                                     call.audio.read_bytes(), call.audio.name,
                                     language=settings.language)
     transcript = transcription.parse(payload)
-    started = time.perf_counter()
+    heard = time.perf_counter()
     result = extract_fields(client, settings.chat_model, transcript)
-    seconds = time.perf_counter() - started
-    out = {"id": call.id, "seconds": round(seconds, 2), "fields": {}}
+    done = time.perf_counter()
+    out = {"id": call.id, "seconds": round(done - heard, 2),
+           "transcription_seconds": round(heard - started, 2), "fields": {}}
     for field, name in FIELDS.items():
         got = result["fields"][name]
         out["fields"][field] = {
@@ -204,6 +206,8 @@ def summarize(results: list[dict], threshold: float) -> dict:
                                          / max(1, len(accepted)), 3),
         "grounded": all(f["grounded"] for f in cells),
         "seconds_per_call": round(sum(r["seconds"] for r in results) / max(1, len(results)), 2),
+        "transcription_seconds_per_call": round(
+            sum(r.get("transcription_seconds", 0) for r in results) / max(1, len(results)), 2),
     }
 
 
@@ -222,6 +226,7 @@ def _print(name: str, results: list[dict], summary: dict, verbose: bool) -> None
           f"(share {summary['auto_accepted_share']:.2f})")
     print(f"  every value grounded    {summary['grounded']}")
     print(f"  extraction s/call       {summary['seconds_per_call']:.2f}")
+    print(f"  transcription s/call    {summary['transcription_seconds_per_call']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

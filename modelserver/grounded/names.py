@@ -65,12 +65,18 @@ def _greets(s: Sentence, before: int) -> bool:
 
 
 def agent_names(doc: Doc) -> set[str]:
-    """First names the agent introduces with the opening greeting (first intro of the call)."""
+    """First names the agent introduces with the opening greeting.
+
+    That is the call's first introduction, when it comes before (or with) the call's first
+    question ("..., this is Tyler, who do I have the pleasure of speaking with?"): an
+    introduction after "how can I help?" is the caller's.
+    """
     intros = _introductions(doc)
     if not intros:
         return set()
     s, start, _end, _ = intros[0]
-    if s.index < OPENING_SENTENCES and not _greets(s, start) and not _asked_name(doc, s):
+    first_question = next((q.index for q in doc.sentences if q.is_question), len(doc.sentences))
+    if s.index < OPENING_SENTENCES and s.index <= first_question and not _greets(s, start):
         return {s.words[start]}
     return set()
 

@@ -4,7 +4,7 @@ and countries. Places the company speaks of as its own ("we are based in") count
 from __future__ import annotations
 
 from modelserver.grounded.candidate import Candidate
-from modelserver.grounded.gazetteer import CITIES, COUNTRIES, REGIONS
+from modelserver.grounded.gazetteer import CITIES, COUNTRIES, MONTHS, REGIONS, SEASONS, WEEKDAYS
 from modelserver.grounded.text import Doc, Sentence, find, norm
 
 CUSTOMER_CUES = {"in", "from", "to", "near", "outside", "located", "live", "deliver", "out"}
@@ -19,6 +19,8 @@ def _phrases(names: list[str]) -> list[tuple[list[str], str]]:
 
 REGION_PHRASES = _phrases(REGIONS)
 CITY_PHRASES = _phrases(CITIES)
+REGION_WORDS = {" ".join(w) for w, _ in REGION_PHRASES}
+CITY_WORDS = {"".join(w) for w, _ in CITY_PHRASES}
 
 
 Mention = tuple[Sentence, int, int, str]  # sentence, first word, end, canonical name
@@ -67,6 +69,30 @@ def region(doc: Doc) -> list[Candidate]:
     return out
 
 
+LIVES_IN = [("live", "in"), ("located", "in"), ("we", "are", "in"), ("i", "am", "in"),
+            ("im", "in"), ("were", "in"), ("based", "in"), ("out", "of"), ("live", "near")]
+NOT_PLACES = {norm(w) for w in [*MONTHS, *WEEKDAYS, *SEASONS, "The", "I", "A", "English"]}
+
+
+def _lives_in(doc: Doc, known: set[str]) -> list[Candidate]:
+    """A capitalised place after "I live in / we are in" that no gazetteer knows (Springfield)."""
+    out = []
+    for s in doc.sentences:
+        for cue in LIVES_IN:
+            for at in find(s.words, list(cue)):
+                i = end = at + len(cue)
+                while end < len(s.raw) and end - i < 3 and s.is_capitalized(end) \
+                        and s.words[end] not in NOT_PLACES:
+                    end += 1
+                    if s.raw[end - 1][-1] in ",.?!":
+                        break
+                name = " ".join(s.words[i:end])
+                if end > i and name not in known and name not in REGION_WORDS:
+                    out.append(Candidate(s.span(i, end), s.span(at, end), _strength(s, 0.5),
+                                         "lives-in", norm(s.span(i, end))))
+    return out
+
+
 def city(doc: Doc) -> list[Candidate]:
     out = []
     for s, at, end, _canonical in _mentions(doc, REGION_PHRASES):
@@ -82,7 +108,7 @@ def city(doc: Doc) -> list[Candidate]:
             out.append(Candidate(canonical, s.span(max(0, at - 2), end),
                                  _strength(s, 0.75 if cue else 0.45), "city-gazetteer",
                                  norm(canonical)))
-    return out
+    return out + _lives_in(doc, {c.key for c in out} | CITY_WORDS)
 
 
 def country(doc: Doc) -> list[Candidate]:

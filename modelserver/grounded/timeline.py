@@ -38,7 +38,7 @@ def _expressions(s: Sentence) -> list[tuple[int, int, int, str]]:
             found.append((i, i + 1, 3, "May"))
         elif w in SEASONS or (len(w) == 4 and w.isdigit() and 2000 <= int(w) <= 2100):
             found.append((i, i + 1, 3, s.span(i, i + 1)))
-        elif w == "in" and i + 2 < len(s.words) and s.words[i + 1] in NUMBER_WORDS \
+        elif w in {"in", "within"} and i + 2 < len(s.words) and s.words[i + 1] in NUMBER_WORDS \
                 and s.words[i + 2] in SPANS:
             found.append((i, i + 3, 2, s.span(i, i + 3)))
     for phrase, specificity in RELATIVE.items():
@@ -62,7 +62,8 @@ def _read(doc: Doc) -> list[Candidate]:
         if not found:
             continue
         top = max(f[2] for f in found)
-        if top == 0:  # "no rush": said, and it says there is no timeline
+        if top == 0:  # "no rush": an answer saying there is none (strength 0: no hint either)
+            out.append(Candidate(None, s.text, 0.0, "said-none", "?"))
             continue
         answered = doc.asked_before(s, WHEN_WORDS) and not s.is_question
         promises = [at for p in PROMISES for at in find(s.words, list(p))]

@@ -107,3 +107,22 @@ def test_agent_suggestion_is_weak() -> None:
 def test_next_step_is_the_last_promise() -> None:
     doc = Doc.from_text("I will call you. Great, I will send the listings today.")
     assert _best(notes.next_steps(doc)) == "I will send the listings today"
+
+
+def test_introduction_after_how_can_i_help_is_the_caller() -> None:
+    doc = Doc.from_text("Peak Fitness, how can I help? Hi, this is John Smith, I am calling "
+                        "about treadmills.")
+    assert names.agent_names(doc) == set()
+    assert _best(names.customer_name(doc)) == "John Smith"
+
+
+def test_unknown_town_after_i_live_in() -> None:
+    doc = Doc.from_text("I live in Springfield, near the river. It is in May.")
+    assert _best(places.city(doc)) == "Springfield"
+
+
+def test_relative_times_and_no_rush() -> None:
+    assert _best(timeline.timeline(Doc.from_text("When? Within a month, ideally."))) \
+        == "Within a month"
+    found = timeline.timeline(Doc.from_text("When do you need it? No rush at all."))
+    assert [(c.value, c.strength) for c in found] == [(None, 0.0)]
