@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from devhost import history as h
 from devhost.history import EventType, OrchestrationStatus
@@ -28,17 +28,14 @@ FAILURES = {int(EventType.TASK_FAILED), int(EventType.SUB_ORCHESTRATION_FAILED)}
 MAX_BATCH = 500
 
 
-class FunctionLookup:
+class FunctionLookup(Protocol):
     """What the engine needs from the app index: orchestrator handles and activity names."""
 
-    def orchestrator(self, name: str) -> tuple[str, Callable[[str], str]] | None:
-        raise NotImplementedError
+    def orchestrator(self, name: str) -> tuple[str, Callable[[str], str]] | None: ...
 
-    def activity(self, name: str) -> str | None:
-        raise NotImplementedError
+    def activity(self, name: str) -> str | None: ...
 
-    def activity_names(self) -> list[str]:
-        raise NotImplementedError
+    def activity_names(self) -> list[str]: ...
 
 
 def _task_key(event: dict[str, Any]) -> str | None:

@@ -130,9 +130,11 @@ class HttpTriggers:
         http_request = func.HttpRequest(
             request.method.upper(), str(request.url), headers=dict(request.headers),
             params=dict(request.query_params), route_params=params, body=await request.body())
-        return await self._invoke(route.function, http_request)
+        return await self._invoke(route.function, http_request,
+                                  f"{request.method} {request.url.path}")
 
-    async def _invoke(self, fn: AppFunction, http_request: func.HttpRequest) -> Response:
+    async def _invoke(self, fn: AppFunction, http_request: func.HttpRequest,
+                      label: str) -> Response:
         kwargs = self.invoker.arguments(fn, http_request, self.client_json)
         started = time.monotonic()
         try:
@@ -144,6 +146,5 @@ class HttpTriggers:
             logs.LOGGER.exception("HTTP function %s raised", fn.name)
             response = Response(status_code=500)
             outcome = f"Failed ({type(exc).__name__}: {exc})"
-        logs.execution(fn.name, kwargs.get("context", None) and kwargs["context"].invocation_id,
-                       time.monotonic() - started, outcome)
+        logs.execution(fn.name, label, time.monotonic() - started, outcome)
         return response

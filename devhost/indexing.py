@@ -16,8 +16,6 @@ from typing import Any
 
 import azure.functions as func
 
-from devhost.episode import FunctionLookup
-
 
 class AppError(RuntimeError):
     """function_app.py is missing or does not define exactly one function app."""
@@ -45,8 +43,8 @@ class AppFunction:
 
 
 @dataclass
-class AppIndex(FunctionLookup):
-    """The indexed app; also the engine's `FunctionLookup`."""
+class AppIndex:
+    """The indexed app; it is the engine's `FunctionLookup`."""
 
     functions: list[AppFunction]
     orchestrators: dict[str, AppFunction] = field(default_factory=dict)

@@ -8,7 +8,6 @@ A shared `Signal` wakes the loops as soon as new work is committed instead of po
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import traceback
@@ -123,9 +122,8 @@ class Orchestrations:
             commit = self.runner.abandon(inst, batch, f"{type(exc).__name__}: {exc}")
         self._host_errors.pop(instance_id, None)
         self.store.commit_episode(commit)
-        if commit.instance.status != before or logs.LOGGER.isEnabledFor(logging.DEBUG):
-            logs.execution(inst.name, instance_id, time.monotonic() - started,
-                           commit.instance.status)
+        logs.execution(inst.name, instance_id, time.monotonic() - started,
+                       f"{commit.instance.status} ({len(batch)} messages)")
 
 
 class Activities:
