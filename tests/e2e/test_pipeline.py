@@ -1,0 +1,101 @@
+"""Recordings through the whole local stack with the real models: blob upload to stored record.
+
+One stack for the module, with 4-minute chunks so the long call fans out into several.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from stack.calls import call_id_of
+from stack.session import LocalStack
+from tests.e2e.helpers import (
+    compare_with_truth,
+    max_overlap,
+    settle,
+    task_windows,
+    text_of,
+    value,
+    wait_for_log,
+)
+from tests.speech import long_turns, render_call
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CHUNK_SECONDS = 240
+GROUNDED = ("customer_name", "city", "region", "products_of_interest", "budget", "timeline")
+LONG_MINUTES = 18  # long_turns' estimate runs short: 18 gives a little over 15 minutes
+# What long_turns' default facts say: the name first, the place midway, the order at the end.
+LONG_TRUTH = {"customer_name": "Tomasz Wisniewski", "city": "Portland", "region": "Oregon",
+              "products": ["kitchen remodel", "hardwood flooring"], "budget": "60,000"}
+
+
+@pytest.fixture(scope="module")
+def stack(make_stack) -> LocalStack:
+    return make_stack({"CHUNK_SECONDS": str(CHUNK_SECONDS), "MAX_PARALLEL_TRANSCRIPTIONS": "3"})
+
+
+@pytest.fixture(scope="module")
+def long_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("long") / "long_call.mp3"
+    return render_call(long_turns(LONG_MINUTES), path, rate=16000)
+
+
+def test_fixture_recording_becomes_a_record_matching_the_truth(stack, fixtures_dir):
+    wav = fixtures_dir / "dev01_roofing.wav"
+    truth = json.loads((fixtures_dir / "dev01_roofing.truth.json").read_text())
+    sub = stack.submit(wav)
+    assert sub.call_id == call_id_of(wav.read_bytes())
+
+    state = settle(stack, sub)
+
+    assert state["status"] == "Completed", state.get("error")
+    record = state["record"]
+    assert record["id"] == record["call_id"] == sub.call_id
+    assert record["metadata"]["content_hash"].startswith(sub.call_id)
+    heard, wrong = compare_with_truth(truth, record)
+    transcript = record["transcript"]["text"]
+    assert len(heard) >= 5, f"the transcript lost most facts: {transcript}"
+    assert not wrong, f"fields that do not match what was said: {wrong}\n{transcript}"
+    for name in GROUNDED:
+        field = record["extraction"][name]
+        if field["value"] not in (None, [], ""):
+            assert (field["evidence"] or {}).get("quote"), f"{name} has no quote: {field}"
+
+
+def test_same_recording_twice_is_one_call_and_one_record(stack, fixtures_dir, tmp_path):
+    wav = fixtures_dir / "dev01_roofing.wav"
+    first = settle(stack, stack.submit(wav))
+    copy = tmp_path / "roofing-again.wav"
+    copy.write_bytes(wav.read_bytes())
+
+    again = stack.submit(copy)
+    wait_for_log(stack, f"function=start_process_call id=calls/{again.blob} ")
+    state = stack.follow([again])[again.call_id]
+
+    assert again.call_id == first["call_id"]
+    assert state["record"] == first["record"]
+    history = stack.api.history(again.call_id)
+    assert sum(e["EventType"] == "ExecutionStarted" for e in history) == 1
+    listed = [c for c in stack.api.list(None) if c["call_id"] == again.call_id]
+    assert len(listed) == 1
+
+
+def test_long_call_fans_out_and_keeps_facts_from_beginning_middle_and_end(stack, long_call):
+    sub = stack.submit(long_call)
+    state = settle(stack, sub)
+
+    assert state["status"] == "Completed", state.get("error")
+    record = state["record"]
+    assert record["metadata"]["duration"] >= 15 * 60
+    windows = task_windows(stack.api.history(sub.call_id), "transcribe_chunk")
+    assert len(windows) >= 4  # 15+ minutes in 4-minute chunks
+    assert max_overlap(windows) >= 2, "chunks were transcribed one after another"
+    heard, wrong = compare_with_truth(LONG_TRUTH, record)
+    assert {"Portland", "kitchen remodel", "60,000"} <= set(heard), record["transcript"]["text"]
+    assert re.match(r"th?om", text_of(value(record, "customer_name")))  # in the first minute
+    assert not wrong, f"fields that do not match what was said: {wrong}"
