@@ -131,7 +131,7 @@ class HttpTriggers:
             request.method.upper(), str(request.url), headers=dict(request.headers),
             params=dict(request.query_params), route_params=params, body=await request.body())
         return await self._invoke(route.function, http_request,
-                                  f"{request.method} {request.url.path}")
+                                  f"{request.method}:{request.url.path}")
 
     async def _invoke(self, fn: AppFunction, http_request: func.HttpRequest,
                       label: str) -> Response:

@@ -154,11 +154,14 @@ class Activities:
             if item is None:
                 self.signal.wait(seen, IDLE_WAIT)
                 continue
-            self.store.complete_activity(item, self.execute(item))
+            started = time.monotonic()
+            message, outcome = self.execute(item)
+            self.store.complete_activity(item, message)
+            # logged after the commit: a "Succeeded" line means the result is recorded
+            logs.execution(item.name, item.instance_id, time.monotonic() - started, outcome)
 
-    def execute(self, item: ActivityItem) -> Message:
-        """Run one activity and turn its return value or exception into the completion message."""
-        started = time.monotonic()
+    def execute(self, item: ActivityItem) -> tuple[Message, str]:
+        """Run one activity; its completion message and the outcome for the log."""
         fn = self.index.activities.get(item.name.lower())
         try:
             if fn is None:
@@ -170,8 +173,7 @@ class Activities:
         except Exception as exc:
             event = _failure_event(item, exc)
             outcome = f"Failed ({type(exc).__name__}: {exc})"
-        logs.execution(item.name, item.instance_id, time.monotonic() - started, outcome)
-        return Message(item.instance_id, event, item.execution_id)
+        return Message(item.instance_id, event, item.execution_id), outcome
 
 
 def _decode_input(text: str | None) -> object:
