@@ -90,6 +90,9 @@ class DurableApi:
             raise ApiError(404)
         except ApiError as error:
             return error.response()
+        except ValueError as error:  # malformed query values (top, timeout, continuation token)
+            return ApiError(400, f"One or more of the arguments submitted is incorrect: "
+                                 f"{error}").response()
 
     # -- start -----------------------------------------------------------------------------------
 

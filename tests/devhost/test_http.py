@@ -130,6 +130,8 @@ def test_bad_input_gets_the_right_status_and_the_host_lives_on(durable_host: Hos
     assert http("POST", f"{rpc}/orchestrators/chain", b"{not json", json_type)[0] == 400
     assert http("POST", f"{rpc}/orchestrators/no_such_orchestrator", b"1", json_type)[0] == 400
     assert http("GET", f"{rpc}/instances/unknown-id")[0] == 404
+    assert http("GET", f"{rpc}/instances/?top=many")[0] == 400
+    assert http("GET", f"{rpc}/instances/?createdTimeFrom=yesterday")[0] == 400
     assert http("POST", f"{rpc}/instances/unknown-id/raiseEvent/E", b"1", json_type)[0] == 404
     assert http("POST", f"{rpc}/instances/unknown-id/terminate?reason=x")[0] == 404
     assert http("DELETE", f"{rpc}/instances/unknown-id")[0] == 404
