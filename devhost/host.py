@@ -105,7 +105,8 @@ class Host:
         invoker = self._invoker = Invoker(self.app_dir)
         workers = self.activity_workers or host_json.max_activities or DEFAULT_ACTIVITY_WORKERS
         server = HttpServer(build_app(DurableApi(self.store, self.index, endpoints),
-                                      HttpTriggers(self.index.http, invoker, self.client_json)),
+                                      HttpTriggers(self.index.http, invoker, self.client_json,
+                                                   host_json.route_prefix)),
                             self.port)
         self.blobs = BlobWatcher(self.store, self.index.blobs, invoker, self.client_json,
                                  self.blob_poll_interval)

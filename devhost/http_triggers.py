@@ -104,10 +104,12 @@ def to_response(result: Any) -> Response:
 
 
 class HttpTriggers:
-    """Starlette endpoint for `/api/...`."""
+    """Starlette endpoint for `/<routePrefix>/...` (default `api`)."""
 
-    def __init__(self, functions: list[AppFunction], invoker: Invoker, client_json: str) -> None:
+    def __init__(self, functions: list[AppFunction], invoker: Invoker, client_json: str,
+                 prefix: str = "api") -> None:
         self.routes = build_routes(functions)
+        self.prefix = prefix.strip("/")
         self.invoker, self.client_json = invoker, client_json
         self.key = os.environ.get(KEY_SETTING, "")  # read once, like the runtime's key store
 
@@ -119,7 +121,7 @@ class HttpTriggers:
         return None
 
     async def handle(self, request: Request) -> Response:
-        path = request.url.path[len("/api"):].strip("/")
+        path = request.url.path.strip("/")[len(self.prefix):].strip("/")
         found = self.match(path, request.method.upper())
         if found is None:
             return Response(status_code=404)

@@ -1,5 +1,8 @@
-"""The host's single HTTP origin: `/api/...` functions, the durable API under both base paths,
-and `/admin/host/status` for readiness checks; served by uvicorn on a background thread."""
+"""The host's single HTTP origin, served by uvicorn on a background thread.
+
+`/api/...` functions (or host.json's `extensions.http.routePrefix`), the durable API under both
+of its base paths, and `/admin/host/status` for readiness checks.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +31,14 @@ async def _not_found(request: Request) -> Response:
 
 
 def build_app(durable: DurableApi, http: HttpTriggers) -> Starlette:
+    """Fixed host paths first, so an empty `routePrefix` cannot shadow them."""
+    prefix = f"/{http.prefix}" if http.prefix else ""
     return Starlette(routes=[
-        Route("/api/{path:path}", http.handle, methods=ALL_METHODS),
-        Route("/api", http.handle, methods=ALL_METHODS),
         Route("/durabletask/{path:path}", durable.handle, methods=ALL_METHODS),
         Route("/runtime/webhooks/durabletask/{path:path}", durable.handle, methods=ALL_METHODS),
         Route("/admin/host/status", _host_status, methods=["GET"]),
+        Route(prefix + "/{path:path}", http.handle, methods=ALL_METHODS),
+        Route(prefix or "/", http.handle, methods=ALL_METHODS),
         Route("/{path:path}", _not_found, methods=ALL_METHODS),
     ])
 

@@ -63,6 +63,7 @@ class HostJson:
 
     hub_name: str = DEFAULT_HUB
     max_activities: int | None = None
+    route_prefix: str = "api"
 
 
 def read_host_json(app_dir: Path) -> HostJson:
@@ -70,12 +71,13 @@ def read_host_json(app_dir: Path) -> HostJson:
     if not path.exists():
         return HostJson()
     try:
-        durable = json.loads(path.read_text(encoding="utf-8")).get("extensions", {}).get(
-            "durableTask", {})
+        extensions = json.loads(path.read_text(encoding="utf-8")).get("extensions", {})
     except json.JSONDecodeError as exc:
         raise SettingsError(f"{path} is not valid JSON: {exc}") from exc
+    durable = extensions.get("durableTask", {})
+    prefix = extensions.get("http", {}).get("routePrefix", "api")
     return HostJson(durable.get("hubName") or DEFAULT_HUB,
-                    durable.get("maxConcurrentActivityFunctions"))
+                    durable.get("maxConcurrentActivityFunctions"), prefix)
 
 
 def storage_connection(setting: str | None = None) -> str:
