@@ -7,15 +7,24 @@ grounded quotes, and confidence that only passes the threshold when the value is
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
-from bench.eval_extraction import Call, correct, evaluate, fixture_calls, quote_in_transcript
+from bench.eval_extraction import (
+    OWN_CALLS,
+    Call,
+    correct,
+    evaluate,
+    fixture_calls,
+    quote_in_transcript,
+)
 from callinsights import transcription
 from callinsights.ai import openai_client
 from callinsights.extraction import extract_fields
 from callinsights.settings import Settings
+from tests.speech import render_call
 
 pytestmark = pytest.mark.models
 THRESHOLD = Settings().confidence_threshold
@@ -90,3 +99,21 @@ def test_bench_evaluation_of_one_call_matches(settings: Settings, fixtures_dir: 
     result = evaluate(openai_client(settings), settings, Call(call.id, call.audio, call.truth))
     assert result["fields"]["city"]["right"] and result["fields"]["region"]["right"]
     assert result["fields"]["budget"]["right"]
+
+
+@pytest.mark.parametrize(("call_id", "expected"), [
+    ("ext05_agent_only", {"customer_name": None, "region": "Washington"}),
+    ("ext02_solar_numbers", {"customer_name": "Priya Raman",
+                             "budget": {"amount": 25000.0, "currency": "USD"}}),
+])
+def test_own_scripted_calls(settings: Settings, tmp_path: Path, call_id: str,
+                            expected: dict) -> None:
+    """Agent's name only -> no customer name; unrelated numbers (feet, years) -> not the budget."""
+    script = next(c for c in json.loads(OWN_CALLS.read_text()) if c["id"] == call_id)
+    audio = render_call(script["turns"], tmp_path / f"{call_id}.wav")
+    client = openai_client(settings)
+    payload = transcription.request(client, settings.transcription_model, audio.read_bytes(),
+                                    audio.name, language="en")
+    result = extract_fields(client, settings.chat_model, transcription.parse(payload))
+    for name, value in expected.items():
+        assert result["fields"][name]["value"] == value, name
