@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from devhost import history as h
+from devhost import http_activity
 from devhost.history import EventType, OrchestrationStatus
 from devhost.progress import Progress, RetryLoop
 from devhost.replay import OrchestratorResult, context_json, leaves, run_orchestrator
@@ -173,6 +174,9 @@ class EpisodeRunner:
                 self._start_attempt(ep, str(task_id), task_id)
             elif kind == 0:
                 self._schedule_activity(ep, task_id, action["functionName"], action.get("input"))
+            elif kind == 8:
+                self._schedule_activity(ep, task_id, http_activity.BUILTIN_NAME,
+                                        json.dumps(action.get("httpRequest") or {}))
             else:
                 self._schedule_child(ep, task_id, action["functionName"], action.get("input"),
                                      action.get("instanceId"))
@@ -190,8 +194,8 @@ class EpisodeRunner:
         if kind in (2, 3) and self.functions.orchestrator(name) is None:
             return (f"The function '{name}' doesn't exist, is disabled, or is not an "
                     "orchestrator function.")
-        if kind not in (0, 1, 2, 3, 5):
-            return f"Action type {kind} (entities, durable HTTP) is not supported by devhost."
+        if kind not in (0, 1, 2, 3, 5, 8):
+            return f"Action type {kind} (entities) is not supported by devhost."
         return None
 
     # -- scheduling ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from azure.functions._durable_functions import df_dumps, df_loads
 
 from devhost import history as h
-from devhost import logs
+from devhost import http_activity, logs
 from devhost.episode import EpisodeRunner
 from devhost.indexing import AppIndex
 from devhost.invoke import Invoker
@@ -164,10 +164,13 @@ class Activities:
         """Run one activity; its completion message and the outcome for the log."""
         fn = self.index.activities.get(item.name.lower())
         try:
-            if fn is None:
+            if item.name == http_activity.BUILTIN_NAME:
+                result = http_activity.call(item.input)
+            elif fn is None:
                 raise LookupError(f"The function '{item.name}' doesn't exist")
-            value = _decode_input(item.input)
-            result = self.invoker.call(fn, self.invoker.arguments(fn, value, None))
+            else:
+                value = _decode_input(item.input)
+                result = self.invoker.call(fn, self.invoker.arguments(fn, value, None))
             event = h.task_completed(item.task_id, df_dumps(result))
             outcome = "Succeeded"
         except Exception as exc:

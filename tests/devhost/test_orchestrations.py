@@ -135,3 +135,11 @@ def test_unknown_activity_fails_like_the_extension(durable_host: Host) -> None:
     inst = run(durable_host, "unknown_activity")
     assert inst.status == "Failed"
     assert "The function 'no_such_activity' doesn't exist" in inst.output
+
+
+def test_call_http_makes_one_request(durable_host: Host) -> None:
+    inst = run(durable_host, "http_call", f"{durable_host.origin}/api/echo/3?via=durable")
+    assert inst.status == "Completed", inst.output
+    result = output(inst)
+    assert result["status"] == 200
+    assert result["content"]["params"] == {"via": "durable"}

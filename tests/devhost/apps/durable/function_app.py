@@ -193,6 +193,13 @@ def fragile(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def http_call(context: df.DurableOrchestrationContext):
+    """Durable HTTP: one GET to the URL given as input."""
+    response = yield context.call_http("GET", context.get_input())
+    return {"status": response["statusCode"], "content": json.loads(response["content"])}
+
+
+@app.orchestration_trigger(context_name="context")
 def unknown_activity(context: df.DurableOrchestrationContext):
     return (yield context.call_activity("no_such_activity", 1))
 
