@@ -149,6 +149,16 @@ def test_reconcile_lowers_confidence_when_windows_disagree() -> None:
     assert merged["city"]["confidence"] < 0.75
 
 
+def _response(content: str, tokens: list[tuple[str, float]], prompt_tokens: int,
+              completion_tokens: int) -> SimpleNamespace:
+    """What the SDK returns for a chat completion with logprobs."""
+    entries = [SimpleNamespace(token=t, logprob=lp, bytes=None) for t, lp in tokens]
+    return SimpleNamespace(
+        choices=[SimpleNamespace(message=SimpleNamespace(content=content),
+                                 logprobs=SimpleNamespace(content=entries))],
+        usage=SimpleNamespace(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens))
+
+
 class _FakeCompletions:
     """Answers like an OpenAI-compatible server; refuses prompts over `limit` characters."""
 
@@ -166,11 +176,7 @@ class _FakeCompletions:
         if "Angela" in prompt:
             answer["customer_name"] = {"value": "Angela Brooks", "quote": "this is Angela Brooks"}
         content = json.dumps(answer)
-        tokens = [SimpleNamespace(token=t, logprob=lp, bytes=None) for t, lp in _tokens(content)]
-        return SimpleNamespace(
-            choices=[SimpleNamespace(message=SimpleNamespace(content=content),
-                                     logprobs=SimpleNamespace(content=tokens))],
-            usage=SimpleNamespace(prompt_tokens=len(prompt) // 4, completion_tokens=50))
+        return _response(content, _tokens(content), len(prompt) // 4, 50)
 
 
 def _client(limit: int) -> SimpleNamespace:
@@ -221,3 +227,35 @@ def test_words_without_spaces_align_to_the_segment_text() -> None:
     assert doc.raw == ["Hi", "Tyler,", "this", "is", "Angela.", "Up", "to", "$60,000."]
     assert (doc.starts[4], doc.ends[4], doc.probs[4]) == (1.1, 1.6, 0.4)
     assert (doc.starts[7], doc.ends[7], doc.probs[7]) == (5.4, 6.5, 0.7)
+
+
+class _GroundedCompletions:
+    """The local server's grounded engine in-process, answering like the SDK would."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def create(self, **kwargs: object) -> SimpleNamespace:
+        from modelserver.grounded import complete
+
+        self.calls += 1
+        result = complete(None, kwargs)
+        return _response(result.content, [(t, lp) for t, lp, _ in result.tokens],
+                         result.prompt_tokens, result.completion_tokens)
+
+
+def test_long_call_in_windows_keeps_facts_from_beginning_middle_and_end() -> None:
+    from tests.speech import long_turns
+
+    segments, t = [], 0.0
+    for _, text in long_turns(15):
+        segments.append(_segment(t, text))
+        t = segments[-1].end + 0.5
+    client = SimpleNamespace(chat=SimpleNamespace(completions=_GroundedCompletions()))
+    result = ex.extract_fields(client, "local", Transcript(segments=segments), window_chars=3000)
+    fields = result["fields"]
+    assert client.chat.completions.calls > 3
+    assert fields["customer_name"]["value"] == "Tomasz Wisniewski"
+    assert (fields["city"]["value"], fields["region"]["value"]) == ("Portland", "Oregon")
+    assert fields["budget"]["value"] == {"amount": 60000.0, "currency": "USD"}
+    assert fields["customer_name"]["evidence"]["start"] < fields["city"]["evidence"]["start"]
