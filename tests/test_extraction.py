@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 from types import SimpleNamespace
+from typing import Any
 
 import openai
 import pytest
@@ -165,7 +166,7 @@ class _FakeCompletions:
     def __init__(self, limit: int) -> None:
         self.limit, self.calls = limit, []
 
-    def create(self, **kwargs):
+    def create(self, **kwargs: Any) -> SimpleNamespace:
         self.calls.append(kwargs)
         prompt = kwargs["messages"][-1]["content"]
         if len(prompt) > self.limit:
@@ -235,7 +236,7 @@ class _GroundedCompletions:
     def __init__(self) -> None:
         self.calls = 0
 
-    def create(self, **kwargs: object) -> SimpleNamespace:
+    def create(self, **kwargs: Any) -> SimpleNamespace:
         from modelserver.grounded import complete
 
         self.calls += 1
