@@ -127,17 +127,18 @@ class TokenLogprobs:
     logprobs: list[float]
 
     @classmethod
-    def from_tokens(cls, tokens: Sequence[tuple[str, float]]) -> TokenLogprobs:
+    def from_tokens(cls, tokens: Sequence[tuple[str | bytes, float]]) -> TokenLogprobs:
+        """Tokens placed by their UTF-8 length: a token may hold half a character ("é")."""
         starts, ends, logprobs, offset = [], [], [], 0
-        for text, logprob in tokens:
+        for piece, logprob in tokens:
             starts.append(offset)
-            offset += len(text)
+            offset += len(piece.encode("utf-8") if isinstance(piece, str) else piece)
             ends.append(offset)
             logprobs.append(logprob)
         return cls(starts, ends, logprobs)
 
     def span_logprobs(self, start: int, end: int) -> list[float]:
-        """Logprobs of the tokens that overlap characters [start, end)."""
+        """Logprobs of the tokens that overlap bytes [start, end) of the content."""
         return [lp for s, e, lp in zip(self.starts, self.ends, self.logprobs, strict=True)
                 if s < end and e > start]
 
@@ -149,14 +150,20 @@ class TokenLogprobs:
         return math.exp(sum(lps)) if lps else None
 
 
-def completion_tokens(choice: Any) -> list[tuple[str, float]]:
-    """(token, logprob) pairs of an SDK choice; empty when the server sent no logprobs."""
+def completion_tokens(choice: Any) -> list[tuple[str | bytes, float]]:
+    """(token bytes or text, logprob) of an SDK choice; empty when the server sent no logprobs."""
     content = getattr(getattr(choice, "logprobs", None), "content", None) or []
-    pairs = []
-    for t in content:
-        text = bytes(t.bytes).decode("utf-8", "replace") if t.bytes else t.token
-        pairs.append((text, t.logprob))
-    return pairs
+    return [(bytes(t.bytes) if t.bytes else t.token, t.logprob) for t in content]
+
+
+def byte_spans(content: str, spans: dict[tuple, tuple[int, int]]) -> dict[tuple, tuple[int, int]]:
+    """Character spans of `value_spans` as UTF-8 byte spans, the unit tokens are measured in."""
+    if content.isascii():
+        return spans
+    offsets = [0]
+    for ch in content:
+        offsets.append(offsets[-1] + len(ch.encode("utf-8")))
+    return {path: (offsets[a], offsets[b]) for path, (a, b) in spans.items()}
 
 
 # --- the transcript as timed, scored words ---------------------------------------------------
@@ -409,12 +416,12 @@ def extract_window(client: openai.OpenAI, model: str, segments: Sequence[Segment
                     "completion_tokens": getattr(usage, "completion_tokens", 0) or 0}
 
 
-def parse_answer(content: str, tokens: Sequence[tuple[str, float]],
+def parse_answer(content: str, tokens: Sequence[tuple[str | bytes, float]],
                  doc: TimedWords) -> dict[str, dict]:
     """The model's JSON -> scored fields; an unreadable answer yields nulls with zero confidence."""
     try:
         answer = json.loads(content)
-        spans = value_spans(content)
+        spans = byte_spans(content, value_spans(content))
     except (ValueError, IndexError):
         answer, spans = {}, {}
     if not isinstance(answer, dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -260,3 +261,13 @@ def test_long_call_in_windows_keeps_facts_from_beginning_middle_and_end() -> Non
     assert (fields["city"]["value"], fields["region"]["value"]) == ("Portland", "Oregon")
     assert fields["budget"]["value"] == {"amount": 60000.0, "currency": "USD"}
     assert fields["customer_name"]["evidence"]["start"] < fields["city"]["evidence"]["start"]
+
+
+def test_tokens_splitting_a_character_still_map_to_their_value() -> None:
+    content = '{"a": {"value": "José", "quote": null}}'
+    raw = content.encode()
+    cut = raw.index("é".encode()) + 1  # a token boundary inside "é"
+    tokens = [(raw[:16], 0.0), (raw[16:cut], -0.5), (raw[cut:cut + 2], -0.25), (raw[cut + 2:], 0.0)]
+    spans = ex.byte_spans(content, ex.value_spans(content))
+    probability = ex.TokenLogprobs.from_tokens(tokens).probability(spans[("a", "value")])
+    assert probability == pytest.approx(math.exp(-0.75))
