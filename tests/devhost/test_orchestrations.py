@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from devhost import Host
-from devhost.history import EventType
+from devhost.history import EventType, parse_timestamp
 
 from .conftest import run, start
 
@@ -39,8 +40,14 @@ def test_fan_out_of_100_async_activities(durable_host: Host) -> None:
 def test_timer_fires(durable_host: Host) -> None:
     inst = run(durable_host, "timer", 1)
     assert output(inst) == "fired"
-    kinds = [e["EventType"] for e in durable_host.store.get_events(inst.instance_id)]
-    assert EventType.TIMER_FIRED in kinds
+    events = durable_host.store.get_events(inst.instance_id)
+    fired = [e for e in events if e["EventType"] == EventType.TIMER_FIRED]
+    created = [e for e in events if e["EventType"] == EventType.TIMER_CREATED]
+    assert len(fired) == 1 and fired[0]["TimerId"] == created[0]["EventId"] == 0
+    # delivered no earlier than due: the episode that saw it started after FireAt
+    started_after = next(e for e in reversed(events[:events.index(fired[0])])
+                         if e["EventType"] == EventType.ORCHESTRATOR_STARTED)
+    assert parse_timestamp(started_after["Timestamp"]) >= parse_timestamp(fired[0]["FireAt"])
 
 
 def test_external_event_beats_timer(durable_host: Host) -> None:
@@ -50,6 +57,12 @@ def test_external_event_beats_timer(durable_host: Host) -> None:
     # The Python client double-encodes event data, as on Azure (SDK issue #295).
     assert output(inst) == {"approved": '{"ok": true}'}
     assert json.loads(inst.custom_status) == {"stage": "approved"}
+    kinds = [e["EventType"] for e in durable_host.store.get_events(instance_id)]
+    assert EventType.TIMER_CREATED in kinds and EventType.TIMER_FIRED not in kinds
+    with sqlite3.connect(durable_host.store.path) as db:  # the cancelled timer is gone too
+        queued = db.execute("SELECT COUNT(*) FROM messages WHERE instance_id=?",
+                            (instance_id,)).fetchone()[0]
+    assert queued == 0
 
 
 def test_timer_beats_external_event(durable_host: Host) -> None:
