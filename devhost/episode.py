@@ -58,7 +58,7 @@ def new_execution_id() -> str:
 
 @dataclass
 class Episode:
-    """Working state of one episode; `commit()` packs it for the store."""
+    """Working state of one episode; `finish()` packs it into the commit for the store."""
 
     instance: Instance
     progress: Progress
