@@ -88,7 +88,9 @@ def process(cfg: StackConfig, files: list[str]) -> int:
 
 
 def demo(cfg: StackConfig) -> int:
-    files = sorted(p for p in SAMPLES_DIR.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+    here = Path.cwd()
+    files = sorted(p.relative_to(here) if p.is_relative_to(here) else p
+                   for p in SAMPLES_DIR.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
     err(f"demo: {len(files)} recordings from {SAMPLES_DIR.relative_to(PROJECT_ROOT)}/; the long "
         "one takes a few minutes on 2 cores")
     with LocalStack(cfg, log=err) as stack:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from stack.calls import Submitted, flagged_fields, progress_of
@@ -62,12 +61,18 @@ def field_rows(fields: dict[str, Any], flagged: set[str]) -> list[str]:
     return rows
 
 
+def _correction(name: str, item: dict | None) -> str:
+    """`city=Boise`, `customer_name='<value>'`: a flagged field as a `SET` word to edit."""
+    raw = (item or {}).get("value")
+    text = "<value>" if raw in (None, [], "") else show_value(raw)
+    return f"{name}='{text}'" if " " in text or "<" in text else f"{name}={text}"
+
+
 def approve_hint(call_id: str, flagged: dict[str, Any]) -> list[str]:
     """The commands that settle a call awaiting approval."""
-    example = " ".join(f"{name}={shlex.quote(show_value((item or {}).get('value')))}"
-                       for name, item in flagged.items())
+    example = " ".join(_correction(name, item) for name, item in flagged.items())
     return [f"    approve as is:        make approve CALL={call_id}",
-            f"    approve, corrected:   make approve CALL={call_id} SET={shlex.quote(example)}",
+            f'    approve, corrected:   make approve CALL={call_id} SET="{example}"',
             f"    reject:               make reject CALL={call_id}"]
 
 
