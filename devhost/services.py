@@ -66,14 +66,27 @@ class ServiceProcess:
     def stop(self, timeout: float = 10.0) -> None:
         if self.process.poll() is not None:
             return
+        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if self._says_closed(logged):
+                break
+            time.sleep(0.05)
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=timeout)
+
+    def _says_closed(self, offset: int) -> bool:
+        """Azurite logs that it closed (data flushed) but its node process lingers ~30 s."""
+        marker = self.extra.get("closed_marker")
+        if not marker or not self.log_path.exists():
+            return False
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return marker.encode() in log.read()
 
     def __enter__(self) -> ServiceProcess:
         return self
@@ -121,7 +134,9 @@ def start_azurite(data_dir: Path, port: int = 10000, log_dir: Path | None = None
     data_dir.mkdir(parents=True, exist_ok=True)
     argv = [_node_tool("azurite-blob"), "--blobHost", "127.0.0.1", "--blobPort", str(port),
             "--location", str(data_dir), "--skipApiVersionCheck", "--loose", "--silent"]
-    return _launch("azurite", argv, port, log_dir or data_dir)
+    service = _launch("azurite", argv, port, log_dir or data_dir)
+    service.extra["closed_marker"] = "Blob service successfully closed"
+    return service
 
 
 def start_cosmos_server(port: int, log_dir: Path) -> ServiceProcess:
