@@ -141,5 +141,6 @@ def decide(cfg: StackConfig, call_id: str, decision: str, reviewer: str,
         err(f"{decision}: accepted (HTTP 202), waiting for the stored record")
         sub = Submitted(call_id, call_id, call_id)
         state = stack.follow([sub], settled=TERMINAL, timeout=900)[call_id]
-    print(render.call_report(sub, state))
+    blob = ((state.get("record") or {}).get("metadata") or {}).get("blob_name") or call_id
+    print(render.call_report(Submitted(blob, call_id, blob), state))
     return 0

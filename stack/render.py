@@ -92,6 +92,11 @@ def call_report(sub: Submitted, status: dict) -> str:
     if fields:
         lines += field_rows(fields, set(flagged) if status.get("status") == "AwaitingApproval"
                             else set())
+    review = record.get("review") or {}
+    for change in review.get("changes") or []:
+        lines.append(f"    changed by {change.get('by') or review.get('reviewer')}: "
+                     f"{change['field']}: {show_value(change.get('before'))} -> "
+                     f"{show_value(change.get('after'))}")
     error = status.get("error") or record.get("error")
     if error:
         lines.append(f"    error: {error}")
