@@ -16,6 +16,7 @@ import gc
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import av
 import numpy as np
@@ -27,6 +28,8 @@ SAMPLE_RATE = 16000
 MAX_CHUNK_BYTES = 24 * 1024 * 1024
 # Shorter than this cannot be a sales call worth transcribing (and is usually a broken upload).
 MIN_DURATION_SECONDS = 3.0
+
+Source = bytes | Path  # a recording in memory, or in a (temporary) file for long ones
 
 # Leading bytes of the audio containers we accept: a blob that starts like one of these but
 # cannot be opened was cut short, not a different kind of file.
@@ -77,24 +80,34 @@ class AudioInfo:
         return asdict(self)
 
 
-def _looks_like_audio(data: bytes) -> bool:
-    return data.startswith(_MAGIC) or data[4:8] == b"ftyp"
+def _size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else Path(source).stat().st_size
 
 
-def _open(data: bytes, name: str) -> av.container.InputContainer:
-    """Open `data` as a media container, turning FFmpeg's failures into user-facing errors."""
+def _looks_like_audio(source: Source) -> bool:
+    if isinstance(source, bytes):
+        head = source[:16]
+    else:
+        with open(source, "rb") as file:
+            head = file.read(16)
+    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+
+
+def _open(source: Source, name: str) -> av.container.InputContainer:
+    """Open the recording as a media container; FFmpeg's failures become user-facing errors."""
     label = name or "the recording"
-    if not data:
+    if not _size(source):
         raise EmptyAudio(f"{label} is empty (0 bytes); upload the recording again.")
     try:
-        container = av.open(io.BytesIO(data), mode="r")
+        file = io.BytesIO(source) if isinstance(source, bytes) else str(source)
+        container = av.open(file, mode="r")
     except av.error.DecoderNotFoundError as exc:
         raise UnsupportedAudio(f"{label} uses a format the app cannot decode ({exc}); "
                                "convert it to WAV, MP3 or FLAC.") from exc
     except av.error.FFmpegError as exc:
-        if _looks_like_audio(data):
+        if _looks_like_audio(source):
             raise TruncatedAudio(f"{label} starts like an audio file but is cut short or damaged "
-                                 f"({len(data)} bytes); upload the complete file.") from exc
+                                 f"({_size(source)} bytes); upload the complete file.") from exc
         raise NotAudio(f"{label} is not an audio file (its content is not a format the app "
                        "can read: WAV, MP3, M4A, Ogg, FLAC or WebM).") from exc
     if not container.streams.audio:
@@ -123,13 +136,13 @@ def _decoded_frames(container: av.container.InputContainer) -> Iterator[av.Audio
             continue  # one damaged packet should not lose the whole call
 
 
-def iter_pcm(data: bytes, name: str = "") -> Iterator[np.ndarray]:
+def iter_pcm(source: Source, name: str = "") -> Iterator[np.ndarray]:
     """16 kHz mono float32 blocks of the whole recording, in order (about 20 to 100 ms each).
 
     Channels are averaged here rather than by FFmpeg's mixer, which adds them at -3 dB each:
     a stereo call with the same voice on both sides would come out 41% louder and clip.
     """
-    with _open(data, name) as container:
+    with _open(source, name) as container:
         _stream_info(container, name)
         resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE)  # keeps the channels
         for frame in _with_flush(_decoded_frames(container)):
@@ -144,43 +157,44 @@ def _with_flush(frames: Iterable[av.AudioFrame]) -> Iterator[av.AudioFrame | Non
     yield None  # flushes the resampler's tail
 
 
-def scan(data: bytes, name: str = "", sink: Callable[[np.ndarray], None] | None = None, *,
+def scan(source: Source, name: str = "", sink: Callable[[np.ndarray], None] | None = None, *,
          min_seconds: float = MIN_DURATION_SECONDS) -> AudioInfo:
     """Decode the whole recording once, handing each 16 kHz block to `sink`, and describe it.
 
     The duration comes from the decoded samples, not from the header (which may be wrong or
     missing); recordings that decode to nothing or to less than `min_seconds` are rejected.
     """
-    with _open(data, name) as container:
+    with _open(source, name) as container:
         codec, rate, channels, fmt = _stream_info(container, name)
     samples = 0
-    for block in iter_pcm(data, name):
+    for block in iter_pcm(source, name):
         samples += block.size
         if sink is not None:
             sink(block)
-    check_decoded(samples, data, name, min_seconds)
+    check_decoded(samples, source, name, min_seconds)
     return AudioInfo(round(samples / SAMPLE_RATE, 3), rate, channels, codec, fmt)
 
 
-def probe(data: bytes, name: str = "", *, min_seconds: float = MIN_DURATION_SECONDS) -> AudioInfo:
+def probe(source: Source, name: str = "", *,
+          min_seconds: float = MIN_DURATION_SECONDS) -> AudioInfo:
     """Describe the recording (format, source rate and channels, decoded duration)."""
-    return scan(data, name, min_seconds=min_seconds)
+    return scan(source, name, min_seconds=min_seconds)
 
 
-def check_decoded(samples: int, data: bytes, name: str, min_seconds: float) -> None:
+def check_decoded(samples: int, source: Source, name: str, min_seconds: float) -> None:
     """Reject recordings that decoded to nothing, or to too little to be a call."""
     label = name or "the recording"
     if samples == 0:
         raise TruncatedAudio(f"{label} has a valid header but no audio in it "
-                             f"({len(data)} bytes); the upload was probably cut short.")
+                             f"({_size(source)} bytes); the upload was probably cut short.")
     if samples / SAMPLE_RATE < min_seconds:
         raise AudioTooShort(f"{label} is only {samples / SAMPLE_RATE:.1f} seconds long; a call "
                             f"needs at least {min_seconds:g} seconds of audio.")
 
 
-def decode_audio(data: bytes, name: str = "") -> np.ndarray:
+def decode_audio(source: Source, name: str = "") -> np.ndarray:
     """The whole recording as one 16 kHz mono float32 array (for chunks and short clips)."""
-    blocks = list(iter_pcm(data, name))
+    blocks = list(iter_pcm(source, name))
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
 
@@ -234,7 +248,7 @@ def compact(flac: bytes) -> tuple[bytes, str]:
     return encode_mp3(decode_audio(flac)), "mp3"
 
 
-def encode_ranges(data: bytes, ranges: Sequence[tuple[float, float]],
+def encode_ranges(source: Source, ranges: Sequence[tuple[float, float]],
                   name: str = "") -> Iterator[tuple[int, bytes, str]]:
     """Re-encode each (start, end) second range of the recording: (position, bytes, extension).
 
@@ -246,7 +260,7 @@ def encode_ranges(data: bytes, ranges: Sequence[tuple[float, float]],
     encoders: dict[int, ChunkEncoder] = {}
     done: set[int] = set()
     position = 0
-    for block in iter_pcm(data, name):
+    for block in iter_pcm(source, name):
         stop = position + block.size
         for i, (first, last) in enumerate(bounds):
             if i not in done and first < stop and last > position:

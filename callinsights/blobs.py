@@ -11,6 +11,7 @@ import contextlib
 import functools
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -54,6 +55,14 @@ class BlobStore:
     def read_bytes(self, container: str, name: str) -> bytes:
         try:
             return self._blob(container, name).download_blob().readall()
+        except ResourceNotFoundError as exc:
+            raise BlobNotFound(f"blob {container}/{name} not found") from exc
+
+    def download_to_file(self, container: str, name: str, path: Path) -> int:
+        """Stream a blob to `path` (a long recording never sits in memory); returns its size."""
+        try:
+            with open(path, "wb") as file:
+                return self._blob(container, name).download_blob().readinto(file)
         except ResourceNotFoundError as exc:
             raise BlobNotFound(f"blob {container}/{name} not found") from exc
 

@@ -1,12 +1,16 @@
 """Stage 1: the uploaded recording becomes compact 16 kHz chunks in the `chunks` container.
 
-Two decoding passes keep memory flat for long calls: the first measures frame loudness (to find
-the pauses to cut at), the second encodes the chunks as it goes. A manifest written last makes
+The blob is streamed to a temporary file and decoded twice, which keeps memory flat for long
+calls: the first pass measures frame loudness (to find the pauses to cut at), the second encodes
+the chunks as it goes. A manifest written last makes
 a re-run (a retried or restarted activity) return the same chunks without decoding again; a
 re-run that finds no manifest overwrites the chunks with identical bytes.
 """
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -45,22 +49,28 @@ def split_audio(store: BlobStore, settings: Settings, input: dict) -> dict:
         if saved.get("params") == params:
             return saved["result"]
 
-    data = store.read_bytes(container, blob_name)
+    with tempfile.TemporaryDirectory(prefix="split-") as folder:
+        source = Path(folder) / "recording"
+        store.download_to_file(container, blob_name, source)
+        result = _split(store, settings, call_id, source, blob_name)
+    store.write_json(settings.chunks_container, manifest, {"params": params, "result": result})
+    return result
+
+
+def _split(store: BlobStore, settings: Settings, call_id: str, source: Path,
+           blob_name: str) -> dict:
     meter = chunking.FrameMeter(audio.SAMPLE_RATE)
-    info = audio.scan(data, blob_name, meter.feed)
+    info = audio.scan(source, blob_name, meter.feed)
     levels = meter.levels()
     spans = chunking.plan_chunks(levels, info.duration, settings.chunk_seconds,
                                  settings.chunk_overlap_seconds)
     chunks = []
-    for position, payload, ext in audio.encode_ranges(data, [(s.start, s.end) for s in spans],
+    for position, payload, ext in audio.encode_ranges(source, [(s.start, s.end) for s in spans],
                                                       blob_name):
         entry = _chunk_entry(call_id, spans[position], ext, levels)
         store.write_bytes(settings.chunks_container, entry["blob"], payload,
                           content_type=_CONTENT_TYPES[ext])
         chunks.append(entry)
     chunks.sort(key=lambda c: c["index"])
-    result = {"chunks": chunks,
-              "audio": {**info.to_dict(),
-                        "speech_seconds": round(chunking.speech_seconds(levels), 2)}}
-    store.write_json(settings.chunks_container, manifest, {"params": params, "result": result})
-    return result
+    speech = round(chunking.speech_seconds(levels), 2)
+    return {"chunks": chunks, "audio": {**info.to_dict(), "speech_seconds": speech}}
