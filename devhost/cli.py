@@ -12,6 +12,7 @@ from devhost import services
 from devhost.host import Host, HostError
 from devhost.indexing import AppError
 from devhost.settings import SettingsError
+from devhost.store import StoreBusyError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -43,7 +44,7 @@ def run_start(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         host.start()
-    except (HostError, AppError, SettingsError, services.ServiceError) as exc:
+    except (HostError, AppError, SettingsError, StoreBusyError, services.ServiceError) as exc:
         print(f"devhost: {exc}", file=sys.stderr)
         return 2
     print(f"devhost: ready on {host.origin} (Ctrl-C to stop)", file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ commits; that is what makes a restart resume exactly where the last checkpoint l
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import threading
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from devhost import history
 from devhost.history import EventType
@@ -47,6 +48,10 @@ CREATE TABLE IF NOT EXISTS blob_receipts (
     key TEXT PRIMARY KEY, etag TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
     updated_at REAL NOT NULL);
 """
+
+
+class StoreBusyError(RuntimeError):
+    """The task hub file is in use by another host process."""
 
 
 @dataclass
@@ -143,6 +148,7 @@ class Store:
     def __init__(self, path: Path, on_work: Callable[[], None] | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._owner = self._take_ownership(path.with_suffix(".lock"))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -150,9 +156,22 @@ class Store:
         self._db.executescript(_SCHEMA)
         self._on_work = on_work or (lambda: None)
 
+    @staticmethod
+    def _take_ownership(lock_path: Path) -> IO[bytes]:
+        """One host per task hub file: a second one would run the same work twice."""
+        handle = open(lock_path, "wb")  # noqa: SIM115 - held open for the store's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.close()
+            raise StoreBusyError(f"another devhost is already using {lock_path.parent} "
+                                 "(use another --data-dir)") from exc
+        return handle
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self._owner.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

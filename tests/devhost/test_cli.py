@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from devhost import services
+from devhost.store import Store
 
 from .conftest import APP_DIR
 
@@ -43,3 +44,14 @@ def test_unreachable_storage(tmp_path: Path) -> None:
                      "--data-dir", str(tmp_path), env={"AzureWebJobsStorage": dead})
     assert result.returncode == 2
     assert "unreachable" in result.stderr
+
+
+def test_second_host_on_the_same_data_dir(tmp_path: Path, azurite: str) -> None:
+    held = Store(tmp_path / "taskhub-TestHubName.sqlite")
+    try:
+        result = run_cli("--app-dir", str(APP_DIR), "--port", str(services.free_port()),
+                         "--data-dir", str(tmp_path), env={"AzureWebJobsStorage": azurite})
+    finally:
+        held.close()
+    assert result.returncode == 2
+    assert "another devhost is already using" in result.stderr
