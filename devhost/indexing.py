@@ -16,6 +16,8 @@ from typing import Any
 
 import azure.functions as func
 
+from devhost import logs
+
 
 class AppError(RuntimeError):
     """function_app.py is missing or does not define exactly one function app."""
@@ -112,7 +114,11 @@ def load_app(app_dir: Path, script: str = "function_app.py") -> AppIndex:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        logs.LOGGER.exception("importing %s failed", path)
+        raise AppError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc
     apps = [v for v in vars(module).values() if isinstance(v, func.FunctionRegister)]
     if len(apps) != 1:
         raise AppError(f"{path} must define exactly one function app, found {len(apps)}")

@@ -8,6 +8,7 @@ A shared `Signal` wakes the loops as soon as new work is committed instead of po
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 import traceback
@@ -141,11 +142,13 @@ class Activities:
         for thread in self._threads:
             thread.start()
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 10.0) -> None:
+        """Let running activities finish within `grace`; the rest re-run after a restart."""
         self._running = False
         self.signal.notify()
+        deadline = time.monotonic() + grace
         for thread in self._threads:
-            thread.join(timeout=10)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _loop(self) -> None:
         while self._running:
@@ -156,7 +159,12 @@ class Activities:
                 continue
             started = time.monotonic()
             message, outcome = self.execute(item)
-            self.store.complete_activity(item, message)
+            try:
+                self.store.complete_activity(item, message)
+            except sqlite3.ProgrammingError:
+                if self._running:
+                    raise
+                return  # the host stopped while this ran: the work item stays for next time
             # logged after the commit: a "Succeeded" line means the result is recorded
             logs.execution(item.name, item.instance_id, time.monotonic() - started, outcome)
 
