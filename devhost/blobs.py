@@ -87,7 +87,10 @@ class BlobWatcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.poll_all()
+            try:
+                self.poll_all()
+            except Exception:  # keep watching whatever one pass hit
+                logs.LOGGER.exception("blob trigger polling failed")
             self._stop.wait(self.interval)
 
     def poll_all(self) -> None:
