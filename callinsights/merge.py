@@ -1,9 +1,10 @@
 """Chunk transcripts into one call transcript: call-relative times, overlap words once.
 
-Neighbouring chunks share a short overlap centred on the cut, so words near a cut may be heard
-twice. The cut (the overlap's middle) decides who owns a word: the earlier chunk keeps what starts
-before it, the later chunk what starts after, judged by word times when the server gave words and
-by segment times otherwise. Timestamps near a chunk's edge drift, so a second check compares
+Neighbouring chunks share a short overlap around the cut, so words near a cut are heard twice.
+A cut in the overlap decides who owns a word: the longest pause the earlier chunk heard there
+(where the split cut), else the overlap's middle. The earlier chunk keeps what lies before it,
+the later chunk what lies after, judged by word times when the server gave words and by segment
+times otherwise. Timestamps near a chunk's edge drift, so a second check compares
 text: when the later chunk opens with the last words of the earlier one, the copy goes.
 Times are finally made monotonic, which the extraction's evidence spans and the reviewers rely on.
 """
@@ -21,6 +22,7 @@ from callinsights.transcript import Segment, Transcript
 MAX_REPEAT_TOKENS = 20  # longest run of words the text check looks for at a cut
 MIN_REPEAT_TOKENS = 2  # one shared word ("the") is coincidence, not a copy
 EDGE_SECONDS = 2.0  # how far past the overlap the text check still looks
+MIN_PAUSE_SECONDS = 0.2  # a shorter gap between recognised words is not a pause to cut at
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,20 @@ def rebase(segment: Segment, offset: float) -> Segment:
 
 def _middle(start: float, end: float) -> float:
     return (start + end) / 2
+
+
+def _cut(earlier: Sequence[Segment], lo: float, hi: float) -> float:
+    """Where ownership passes to the next chunk: the longest pause the earlier chunk heard in
+    the overlap [lo, hi] (the split put its cut in a pause there), else the overlap's middle.
+    """
+    spans = [(w.start, w.end) for s in earlier for w in s.words] or \
+        [(s.start, s.end) for s in earlier]
+    gaps = [(b[0] - a[1], a[1], b[0]) for a, b in itertools.pairwise(spans)
+            if lo <= a[1] and b[0] <= hi and b[0] - a[1] >= MIN_PAUSE_SECONDS]
+    if not gaps:
+        return _middle(lo, hi)
+    _, start, end = max(gaps)
+    return _middle(start, end)
 
 
 def _owned(segments: Sequence[Segment], lo: float, hi: float) -> list[Segment]:
@@ -106,12 +122,13 @@ def merge_chunks(chunks: Sequence[ChunkTranscript], *, call_id: str = "",
                  duration: float | None = None) -> Transcript:
     """One transcript for the call from its chunks' transcripts (any order)."""
     ordered = sorted(chunks, key=lambda c: c.start)
-    cuts = [_middle(b.start, a.end) for a, b in itertools.pairwise(ordered)]
+    rebased = [[rebase(s, c.start) for s in c.transcript.segments] for c in ordered]
+    cuts = [_cut(segments, b.start, a.end)
+            for segments, (a, b) in zip(rebased, itertools.pairwise(ordered), strict=False)]
     bounds = [float("-inf"), *cuts, float("inf")]
     merged: list[Segment] = []
-    for i, chunk in enumerate(ordered):
-        rebased = [rebase(s, chunk.start) for s in chunk.transcript.segments]
-        owned = _owned(rebased, bounds[i], bounds[i + 1])
+    for i, segments in enumerate(rebased):
+        owned = _owned(segments, bounds[i], bounds[i + 1])
         if i:  # the text check looks at the overlap with the previous chunk and a little past
             owned = _drop_copy(merged, owned, ordered[i - 1].end + EDGE_SECONDS)
         merged += owned

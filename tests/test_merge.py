@@ -75,3 +75,14 @@ def test_language_and_empty_chunks() -> None:
     merged = merge_chunks([silent, spoken], duration=600.2)
     assert merged.language == "es" and merged.duration == 600.2
     assert merge_chunks([silent]).segments == []
+
+
+def test_ownership_passes_at_the_pause_in_the_overlap() -> None:
+    # overlap 98-104 s; the earlier chunk heard a 0.6 s pause at 101.0-101.6 (the split's cut)
+    first = _chunk(0.0, 104.0, _words_segment(99.0, "paying early"),  # 99.0..99.72
+                   _words_segment(101.6, "I can also"))  # 101.6..102.52, cut off by the edge
+    second = _chunk(98.0, 200.0, _words_segment(1.05, "paying early"),  # drifted 50 ms
+                    _words_segment(3.6, "I can also send you reviews"))
+    merged = merge_chunks([first, second])
+    assert [s.text for s in merged.segments] == ["paying early", "I can also send you reviews"]
+    assert merged.segments[0].start == 99.0  # the sentence before the pause is the first chunk's
