@@ -113,7 +113,8 @@ class Host:
         self._parts = [invoker,
                        Orchestrations(self.store, EpisodeRunner(self.index), signal,
                                       self.orchestrator_threads),
-                       Activities(self.store, self.index, invoker, signal, workers),
+                       Activities(self.store, self.index, invoker, signal, workers,
+                                  self.client_json),
                        server, self.blobs]
         for part in self._parts[1:]:
             part.start()

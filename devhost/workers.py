@@ -131,8 +131,9 @@ class Activities:
     """`count` threads that claim activity work items and record their outcome."""
 
     def __init__(self, store: Store, index: AppIndex, invoker: Invoker, signal: Signal,
-                 count: int) -> None:
+                 count: int, client_json: str | None = None) -> None:
         self.store, self.index, self.invoker, self.signal = store, index, invoker, signal
+        self.client_json = client_json  # for activities that also take a durable client
         self._running = False
         self._threads = [threading.Thread(target=self._loop, name=f"devhost-activity-{i}",
                                           daemon=True) for i in range(count)]
@@ -178,7 +179,8 @@ class Activities:
                 raise LookupError(f"The function '{item.name}' doesn't exist")
             else:
                 value = _decode_input(item.input)
-                result = self.invoker.call(fn, self.invoker.arguments(fn, value, None))
+                result = self.invoker.call(fn, self.invoker.arguments(fn, value,
+                                                                      self.client_json))
             event = h.task_completed(item.task_id, df_dumps(result))
             outcome = "Succeeded"
         except Exception as exc:

@@ -156,3 +156,7 @@ def test_call_http_makes_one_request(durable_host: Host) -> None:
     result = output(inst)
     assert result["status"] == 200
     assert result["content"]["params"] == {"via": "durable"}
+
+
+def test_activity_with_a_durable_client_binding(durable_host: Host) -> None:
+    assert output(run(durable_host, "introspect")) == "Running"

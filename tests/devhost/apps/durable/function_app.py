@@ -60,6 +60,14 @@ def explode(payload: object) -> None:
     raise ValueError("activity exploded")
 
 
+@app.activity_trigger(input_name="instance_id")
+@app.durable_client_input(client_name="client")
+async def status_of(instance_id: str, client: df.DurableOrchestrationClient) -> str:
+    """An activity that is also a durable client (asks the host about an instance)."""
+    status = await client.get_status(instance_id)
+    return status.runtime_status.value
+
+
 # -- orchestrators ------------------------------------------------------------------------------
 
 @app.orchestration_trigger(context_name="context")
@@ -197,6 +205,11 @@ def http_call(context: df.DurableOrchestrationContext):
     """Durable HTTP: one GET to the URL given as input."""
     response = yield context.call_http("GET", context.get_input())
     return {"status": response["statusCode"], "content": json.loads(response["content"])}
+
+
+@app.orchestration_trigger(context_name="context")
+def introspect(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("status_of", context.instance_id))
 
 
 @app.orchestration_trigger(context_name="context")
