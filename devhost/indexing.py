@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import azure.functions as func
+from azure.functions.decorators.core import BindingDirection
 
 from devhost import logs
 
@@ -76,7 +77,7 @@ def _index_function(fn: Any) -> AppFunction:
             continue
         if binding.get_binding_name() == "durableClient":
             client_arg = binding.name
-        elif str(getattr(binding, "direction", "")).endswith("OUT") and binding.name != "$return":
+        elif binding.direction == BindingDirection.OUT.value and binding.name != "$return":
             outs.append(binding.name)
     return AppFunction(fn.get_function_name(), trigger.get_binding_name(),
                        fn.get_user_function(), trigger, client_arg, outs)

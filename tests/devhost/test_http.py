@@ -122,6 +122,8 @@ def test_function_keys_and_routes(durable_host: Host) -> None:
     assert http("GET", f"{durable_host.origin}/api/echo/notanint")[0] == 404
     assert http("DELETE", f"{durable_host.origin}/api/echo/7")[0] == 404
     assert http("GET", f"{durable_host.origin}/api/no/such/route")[0] == 404
+    status, _, body = http("GET", f"{durable_host.origin}/api/via-out")
+    assert (status, body) == (201, b"sent through Out")
 
 
 def test_bad_input_gets_the_right_status_and_the_host_lives_on(durable_host: Host) -> None:

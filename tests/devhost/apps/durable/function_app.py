@@ -247,6 +247,12 @@ def echo(req: func.HttpRequest) -> func.HttpResponse:
                              headers={"x-echo": "1"})
 
 
+@app.route(route="via-out", methods=["GET"], binding_arg_name="message")
+def via_out(req: func.HttpRequest, message: func.Out[func.HttpResponse]) -> None:
+    """The response travels through a named output binding instead of the return value."""
+    message.set(func.HttpResponse("sent through Out", status_code=201))
+
+
 @app.blob_trigger(arg_name="blob", path="uploads/{name}", connection="AzureWebJobsStorage")
 @app.durable_client_input(client_name="client")
 async def on_upload(blob: func.InputStream, client: df.DurableOrchestrationClient):
