@@ -5,9 +5,7 @@ Kept apart from the tests so each test says what it checks, not how to parse a l
 
 from __future__ import annotations
 
-import re
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,6 @@ from stack.api import TERMINAL
 from stack.calls import Submitted
 from stack.session import LocalStack
 from tests.speech import render_call
-
-_EXECUTED = re.compile(r"^(?P<at>\S+ \S+) \w+ Executed function=(?P<fn>\S+) id=(?P<id>\S+) "
-                       r"duration=(?P<secs>[\d.]+)s outcome=(?P<outcome>\S+)")
 
 
 def render_once(folder: Path, name: str, turns: list[list[str]], **audio: int) -> Path:
@@ -105,35 +100,3 @@ def wait_for_log(stack: LocalStack, text: str, timeout: float = 60.0) -> None:
     while text not in stack.host_log():
         assert time.monotonic() < deadline, f"the host never logged {text!r}"
         time.sleep(0.5)
-
-
-def _when(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def task_windows(history: list[dict], function: str) -> list[tuple[float, float]]:
-    """(scheduled, finished) times of each finished activity of that name, from the history."""
-    return [(_when(e["ScheduledTime"]), _when(e["Timestamp"])) for e in history
-            if e.get("FunctionName") == function and e.get("EventType") in
-            ("TaskCompleted", "TaskFailed") and e.get("ScheduledTime")]
-
-
-def executions(log: str, function: str, instance: str) -> list[tuple[float, float, str]]:
-    """(start, end, outcome) of each execution the host logged for that function and instance."""
-    runs = []
-    for line in log.splitlines():
-        match = _EXECUTED.match(line)
-        if match and match["fn"] == function and match["id"] == instance:
-            end = datetime.strptime(match["at"], "%Y-%m-%d %H:%M:%S,%f").timestamp()
-            runs.append((end - float(match["secs"]), end, match["outcome"]))
-    return runs
-
-
-def max_overlap(windows: list[tuple[float, ...]]) -> int:
-    """The most windows open at one instant (an end and a start at the same time don't overlap)."""
-    edges = sorted([(w[0], 1) for w in windows] + [(w[1], -1) for w in windows])
-    most = current = 0
-    for _, step in edges:
-        current += step
-        most = max(most, current)
-    return most

@@ -13,15 +13,8 @@ import pytest
 
 from stack.calls import call_id_of
 from stack.session import LocalStack
-from tests.e2e.helpers import (
-    compare_with_truth,
-    max_overlap,
-    settle,
-    task_windows,
-    text_of,
-    value,
-    wait_for_log,
-)
+from stack.timeline import max_overlap, task_windows
+from tests.e2e.helpers import compare_with_truth, settle, text_of, value, wait_for_log
 from tests.speech import long_turns, render_call
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from stack.session import LocalStack
-from tests.e2e.helpers import executions, max_overlap, render_once, settle, task_windows
+from stack.timeline import executions, max_overlap, task_windows
+from tests.e2e.helpers import render_once, settle
 from tests.speech import long_turns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
