@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from modelserver.grounded import money, names, notes, places, products, timeline
 from modelserver.grounded.text import Doc
 
@@ -19,11 +21,17 @@ def test_customer_name_is_not_the_agent() -> None:
     assert all(c.key != "tyler" for c in found)
 
 
-def test_answer_to_who_am_i_speaking_with_is_the_customer() -> None:
-    doc = Doc.from_text("Thank you for calling Heartland Kitchens. Who am I speaking with? "
-                        "Hello, this is David Chen.")
+@pytest.mark.parametrize(("text", "customer"), [
+    ("Thank you for calling Heartland Kitchens. Who am I speaking with? Hello, this is David "
+     "Chen.", "David Chen"),
+    ("Peak Fitness, how can I help? Hi, this is John Smith, I am calling about treadmills.",
+     "John Smith"),
+])
+def test_introduction_after_the_agent_s_question_is_the_customer(text: str,
+                                                                customer: str) -> None:
+    doc = Doc.from_text(text)
     assert names.agent_names(doc) == set()
-    assert _best(names.customer_name(doc)) == "David Chen"
+    assert _best(names.customer_name(doc)) == customer
 
 
 def test_no_name_given_means_no_candidate() -> None:
@@ -107,13 +115,6 @@ def test_agent_suggestion_is_weak() -> None:
 def test_next_step_is_the_last_promise() -> None:
     doc = Doc.from_text("I will call you. Great, I will send the listings today.")
     assert _best(notes.next_steps(doc)) == "I will send the listings today"
-
-
-def test_introduction_after_how_can_i_help_is_the_caller() -> None:
-    doc = Doc.from_text("Peak Fitness, how can I help? Hi, this is John Smith, I am calling "
-                        "about treadmills.")
-    assert names.agent_names(doc) == set()
-    assert _best(names.customer_name(doc)) == "John Smith"
 
 
 def test_unknown_town_after_i_live_in() -> None:
