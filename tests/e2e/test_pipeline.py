@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from stack.calls import call_id_of
+from stack.config import PROJECT_ROOT
 from stack.session import LocalStack
 from stack.timeline import max_overlap, task_windows
 from tests.e2e.helpers import compare_with_truth, settle, text_of, value, wait_for_log
@@ -20,6 +21,7 @@ from tests.speech import long_turns, render_call
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHUNK_SECONDS = 240
+SAMPLES = PROJECT_ROOT / "samples"
 GROUNDED = ("customer_name", "city", "region", "products_of_interest", "budget", "timeline")
 LONG_MINUTES = 18  # long_turns' estimate runs short: 18 gives a little over 15 minutes
 # What long_turns' default facts say: the name first, the place midway, the order at the end.
@@ -92,3 +94,13 @@ def test_long_call_fans_out_and_keeps_facts_from_beginning_middle_and_end(stack,
     assert {"Portland", "kitchen remodel", "60,000"} <= set(heard), record["transcript"]["text"]
     assert re.match(r"th?om", text_of(value(record, "customer_name")))  # in the first minute
     assert not wrong, f"fields that do not match what was said: {wrong}"
+
+
+def test_caller_who_gives_no_name_waits_for_approval(stack):
+    """The demo's point: with the default threshold, a nameless caller goes to a person."""
+    sub, state = stack.run(SAMPLES / "03_windows_noname.m4a")
+
+    assert state["status"] == "AwaitingApproval"
+    assert state["flagged"]["customer_name"]["value"] is None
+    assert state["deadline"]
+    assert sub.call_id in {call["call_id"] for call in stack.api.list("AwaitingApproval")}
