@@ -49,7 +49,7 @@ SYSTEM_PROMPT = (
     "- The agent greets with the company name and their own first name; the customer is the "
     "other person. customer_name is never the agent's name.\n"
     "- budget: only an amount the customer says they want to spend, as a number "
-    "(\"eighteen thousand dollars\" -> 18000, currency \"USD\" unless another is said).\n"
+    "(\"twelve hundred euros\" -> 1200 with currency \"EUR\"; \"USD\" for dollars).\n"
     "- region is the state or province; products_of_interest lists each product or service "
     "the customer wants as a short noun phrase."
 )
