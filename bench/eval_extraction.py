@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import sys
 import tempfile
@@ -136,17 +137,20 @@ def fixture_calls(folder: Path) -> list[Call]:
                  json.loads(p.read_text())) for p in sorted(folder.glob("*.truth.json"))]
 
 
-def own_calls(holdout: bool = False, path: Path = OWN_CALLS,
-              folder: Path = RENDERED) -> list[Call]:
-    """Our scripted calls, rendered with Piper the first time (in the shared fixtures' style).
+def own_sets(path: Path = OWN_CALLS) -> list[str]:
+    """The groups of our scripted calls: "own" (written while building the engine), then the
+    holdout groups, each written later without being tuned against first."""
+    names = [script.get("set", "own") for script in json.loads(path.read_text())]
+    return list(dict.fromkeys(names))
 
-    `holdout` calls were written after the engine's rules were frozen and never tuned against.
-    """
+
+def own_calls(group: str = "own", path: Path = OWN_CALLS, folder: Path = RENDERED) -> list[Call]:
+    """One group of our scripted calls, rendered with Piper the first time (fixtures' style)."""
     from tests.speech import render_call
 
     calls = []
     for script in json.loads(path.read_text()):
-        if bool(script.get("holdout")) != holdout:
+        if script.get("set", "own") != group:
             continue
         audio = folder / f"{script['id']}.wav"
         if not audio.exists():
@@ -235,12 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
     parser.add_argument("--fixtures", type=Path, default=shared_fixtures_dir())
-    parser.add_argument("--only", choices=["fixtures", "own", "holdout"], help="one call set")
+    parser.add_argument("--only", choices=["fixtures", *own_sets()], help="one call set")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
     args = parser.parse_args(argv)
-    sets = {"fixtures": lambda: fixture_calls(args.fixtures), "own": own_calls,
-            "holdout": lambda: own_calls(holdout=True)}
+    sets = {"fixtures": lambda: fixture_calls(args.fixtures)}
+    sets |= {group: functools.partial(own_calls, group) for group in own_sets()}
     chosen = [args.only] if args.only else list(sets)
     report = {}
     with model_server(args.base_url) as base_url:

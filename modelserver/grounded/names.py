@@ -10,14 +10,20 @@ from modelserver.grounded.hints import asks, unanswered
 from modelserver.grounded.text import Doc, Sentence, find, norm
 
 # Introduction phrase -> how often a name after it is the speaker's own name.
-INTROS = {("my", "name", "is"): 0.85, ("name", "is"): 0.8, ("this", "is"): 0.7,
+INTROS = {("my", "name", "is"): 0.85, ("name", "is"): 0.8, ("my", "names"): 0.85,
+          ("this", "is"): 0.7,
           ("i", "am"): 0.55, ("im",): 0.55, ("it", "is"): 0.45, ("its",): 0.45}
 ASKS_NAME = [("speaking", "with"), ("your", "name"), ("who", "is", "this"), ("pleasure",),
-             ("who", "am", "i"), ("who", "do", "i"), ("is", "this"), ("may", "i", "ask")]
+             ("who", "am", "i"), ("who", "do", "i"), ("is", "this"), ("may", "i", "ask"),
+             ("talking", "to"), ("talking", "with"), ("who", "is", "calling")]
+# "Am I speaking with Daniel Roy?" -> "Speaking." / "Yes, ...": the agent names the customer.
+NAMED_IN_QUESTION = [("speaking", "with"), ("is", "this"), ("calling", "for"), ("talking", "to")]
+CONFIRMS = {"speaking", "yes", "yeah", "thats", "correct", "right"}
 NOT_NAMES = {norm(w) for w in [
     "I", "Hi", "Hello", "Hey", "The", "Yes", "No", "Thanks", "Thank", "Okay", "OK", "So", "Well",
     "Good", "Great", "Sure", "Just", "We", "You", "It", "This", "That", "Of", "And", "But",
-    "Calling", "Sorry", "Interested", "Looking", "Not", "Mr", "Mrs", "Ms", "Dr",
+    "Calling", "Sorry", "Interested", "Looking", "Not", "Mr", "Mrs", "Ms", "Dr", "Speaking",
+    "Correct", "Right", "Yeah", "Nope", "Absolutely", "Perfect", "Hold",
     *MONTHS, *WEEKDAYS]} | {norm(r) for r in REGIONS}
 OPENING_SENTENCES = 3
 
@@ -101,10 +107,44 @@ def _addressed(doc: Doc, agents: set[str]) -> list[Candidate]:
     return found
 
 
+def _bare_answers(doc: Doc) -> list[Candidate]:
+    """A name said alone right after the agent asks for it ("Who am I talking to?" "Brian
+    Foster.")."""
+    found = []
+    for s in doc.sentences:
+        if s.is_question or not _asked_name(doc, s) or not s.raw:
+            continue
+        start = 1 if s.words[0] in {"its", "yes", "sure", "yeah"} and len(s.raw) > 1 else 0
+        span = name_at(s, start)
+        if span and span[1] == len(s.raw):
+            found.append(Candidate(s.span(*span), s.span(*span), 0.8, "bare-answer",
+                                   s.words[span[0]]))
+    return found
+
+
+def _named_by_agent(doc: Doc, agents: set[str]) -> list[Candidate]:
+    """The name in the agent's question ("am I speaking with X?"), stronger when confirmed."""
+    found = []
+    for s in doc.sentences:
+        if not s.is_question:
+            continue
+        for phrase in NAMED_IN_QUESTION:
+            for at in find(s.words, list(phrase)):
+                span = name_at(s, at + len(phrase))
+                if not span or s.words[span[0]] in agents:
+                    continue
+                reply = doc.sentences[s.index + 1:s.index + 2]
+                confirmed = bool(reply) and bool(CONFIRMS & set(reply[0].words[:2]))
+                found.append(Candidate(s.span(*span), s.span(at, span[1]),
+                                       0.75 if confirmed else 0.45, "named-in-question",
+                                       s.words[span[0]]))
+    return found
+
+
 def customer_name(doc: Doc) -> list[Candidate]:
     """Candidates for the customer's full name; keyed by first name so mentions agree."""
     agents = agent_names(doc)
-    found = []
+    found = _bare_answers(doc) + _named_by_agent(doc, agents)
     for s, start, end, strength in _introductions(doc):
         if s.words[start] in agents:
             continue

@@ -101,7 +101,10 @@ def city(doc: Doc) -> list[Candidate]:
             cs, start, cend = found
             value = cs.span(start, cend)
             quote = value if cs is not s else s.span(start, end)
-            out.append(Candidate(value, quote, _strength(s, 0.9), "city-region", norm(value)))
+            # "Iowa, Ontario": a region named as the city of another region is a mishearing
+            odd = " ".join(cs.words[start:cend]) in REGION_WORDS - {" ".join(s.words[at:end])}
+            out.append(Candidate(value, quote, _strength(s, 0.3 if odd else 0.9), "city-region",
+                                 norm(value)))
     for s, at, end, canonical in _mentions(doc, CITY_PHRASES):
         if not any(c.key == norm(canonical) for c in out):
             cue = at > 0 and s.words[at - 1] in CUSTOMER_CUES

@@ -13,13 +13,16 @@ TRIGGERS = {("interested", "in"): 0.9, ("looking", "for"): 0.85, ("quote", "for"
             ("need",): 0.75, ("want",): 0.7, ("with",): 0.0, ("buy",): 0.6,
             ("purchase",): 0.6, ("install",): 0.6, ("get",): 0.3, ("price", "on"): 0.7,
             ("thinking", "about"): 0.65, ("shopping", "for"): 0.8, ("market", "for"): 0.8,
-            ("putting", "in"): 0.65, ("information", "on"): 0.6, ("info", "on"): 0.6}
+            ("putting", "in"): 0.65, ("information", "on"): 0.6, ("info", "on"): 0.6,
+            ("ask", "about"): 0.7}
 LEADING = {"a", "an", "the", "some", "your", "our", "my", "new", "any", "more", "you", "few",
-           "couple", "of", "one", "two", "really", "good", "nice"}
+           "couple", "of", "one", "two", "really", "good", "nice", "maybe", "possibly",
+           "perhaps"}
 STOPS = {"for", "to", "with", "in", "on", "at", "by", "from", "of", "around", "about", "that",
          "which", "so", "because", "too", "also", "as", "if", "this", "next", "before", "after",
-         "is", "are", "was", "be", "but", "i", "we", "it", "there", "like", "maybe", "please",
-         "yet", "now", "soon", "today", "then", "here", "when", "where", "do", "does", "can"}
+         "is", "are", "was", "be", "but", "i", "we", "it", "there", "like", "please",
+         "yet", "now", "soon", "today", "then", "here", "when", "where", "do", "does", "can",
+         "during", "since", "until", "while"}
 CONJUNCTIONS = {"and", "or", "plus"}
 NOT_PRODUCTS = {"it", "something", "anything", "help", "information", "info", "quote", "price",
                 "pricing", "that", "this", "them", "options", "brochure", "idea", "budget",

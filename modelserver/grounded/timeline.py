@@ -18,6 +18,8 @@ WISH_WORDS = {"want", "like", "hoping", "hope", "planning", "plan", "need", "by"
 RELATIVE = {("as", "soon", "as", "possible"): 2, ("asap",): 2, ("right", "away"): 2,
             ("next", "week"): 2, ("next", "month"): 2, ("next", "year"): 2,
             ("this", "year"): 1, ("end", "of", "the", "year"): 2,
+            ("end", "of", "the", "month"): 2, ("end", "of", "the", "week"): 2,
+            ("end", "of", "next", "month"): 2, ("beginning", "of", "next", "month"): 2,
             ("start", "of", "the", "year"): 2, ("beginning", "of", "the", "year"): 2,
             ("next", "quarter"): 2, ("this", "quarter"): 2, ("immediately",): 2,
             ("tomorrow",): 2, ("this", "week"): 2, ("this", "month"): 2,
@@ -36,7 +38,8 @@ def _expressions(s: Sentence) -> list[tuple[int, int, int, str]]:
             found.append((i, i + 1, 3, s.span(i, i + 1)))
         elif w == "may" and s.is_capitalized(i) and i > 0:
             found.append((i, i + 1, 3, "May"))
-        elif w in SEASONS or (len(w) == 4 and w.isdigit() and 2000 <= int(w) <= 2100):
+        elif w in SEASONS or (s.raw[i].rstrip(".,?!").isdigit() and len(w) == 4
+                              and 2000 <= int(w) <= 2100):  # a year, not "$2,000"
             found.append((i, i + 1, 3, s.span(i, i + 1)))
         elif w in {"in", "within"} and i + 2 < len(s.words) and s.words[i + 1] in NUMBER_WORDS \
                 and s.words[i + 2] in SPANS:

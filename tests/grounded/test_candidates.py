@@ -127,3 +127,29 @@ def test_relative_times_and_no_rush() -> None:
         == "Within a month"
     found = timeline.timeline(Doc.from_text("When do you need it? No rush at all."))
     assert [(c.value, c.strength) for c in found] == [(None, 0.0)]
+
+
+def test_bare_name_answer_and_name_in_the_agent_s_question() -> None:
+    bare = Doc.from_text("Lakeside Appliances, Maria here, how may I help you? I need a fridge. "
+                         "And who am I talking to? Brian Foster.")
+    assert _best(names.customer_name(bare)) == "Brian Foster"
+    outbound = Doc.from_text("Hello, this is Priya from Northern Solar, am I speaking with "
+                             "Daniel Roy? Speaking.")
+    assert names.agent_names(outbound) == {"priya"}
+    assert _best(names.customer_name(outbound)) == "Daniel Roy"
+
+
+def test_a_price_is_not_a_year() -> None:
+    doc = Doc.from_text("When? Under $2,000 please. We hope to buy in 2027.")
+    assert [c.value for c in timeline.timeline(doc) if c.value] == ["2027"]
+
+
+def test_maybe_a_second_item() -> None:
+    doc = Doc.from_text("I am looking to buy a new refrigerator and maybe a dishwasher.")
+    assert {c.value for c in products.products(doc)} >= {"refrigerator", "dishwasher"}
+
+
+def test_a_region_named_as_the_city_of_another_region_is_doubtful() -> None:
+    doc = Doc.from_text("We are in Iowa, Ontario.")
+    assert all(c.strength < 0.5 for c in places.city(doc))
+    assert _best(places.region(doc)) == "Ontario"
