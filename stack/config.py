@@ -85,13 +85,19 @@ class StackConfig:
     def with_env(self, **app_env: str) -> StackConfig:
         return replace(self, app_env={**self.app_env, **app_env})
 
+    def as_env(self) -> dict[str, str]:
+        """The `STACK_*` variables that make `python -m stack` talk to this stack."""
+        return {var: str(getattr(self, attr)) for attr, var in _ENV.items()}
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> StackConfig:
         """The default stack, moved by `STACK_DATA_DIR` / `STACK_*_PORT` when ports are taken."""
-        cfg = cls()
-        ports = {"host_port": "STACK_HOST_PORT", "azurite_port": "STACK_AZURITE_PORT",
-                 "model_port": "STACK_MODEL_PORT"}
-        changes: dict = {attr: int(env[var]) for attr, var in ports.items() if env.get(var)}
-        if env.get("STACK_DATA_DIR"):
-            changes["data_dir"] = Path(env["STACK_DATA_DIR"]).resolve()
-        return replace(cfg, **changes)
+        changes: dict = {attr: int(env[var]) for attr, var in _ENV.items()
+                         if env.get(var) and attr != "data_dir"}
+        if env.get(_ENV["data_dir"]):
+            changes["data_dir"] = Path(env[_ENV["data_dir"]]).resolve()
+        return replace(cls(), **changes)
+
+
+_ENV = {"host_port": "STACK_HOST_PORT", "azurite_port": "STACK_AZURITE_PORT",
+        "model_port": "STACK_MODEL_PORT", "data_dir": "STACK_DATA_DIR"}

@@ -6,7 +6,10 @@ One stack for the module, with 4-minute chunks so the long call fans out into se
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,41 @@ def test_caller_who_gives_no_name_waits_for_approval(stack):
     assert state["flagged"]["customer_name"]["value"] is None
     assert state["deadline"]
     assert sub.call_id in {call["call_id"] for call in stack.api.list("AwaitingApproval")}
+
+
+def stack_cli(stack: LocalStack, *args: str) -> subprocess.CompletedProcess:
+    """`python -m stack ...` (what make runs) against this module's stack."""
+    return subprocess.run([sys.executable, "-m", "stack", *args], cwd=PROJECT_ROOT,
+                          env={**os.environ, **stack.cfg.as_env()}, capture_output=True,
+                          text=True, timeout=900, check=True)
+
+
+def test_make_process_prints_one_json_line_per_recording(stack):
+    files = ["samples/02_heat_pump.mp3", "samples/03_windows_noname.m4a"]
+
+    out = stack_cli(stack, "process", *files)
+
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["file"] for line in lines] == files
+    for line in lines:
+        assert set(line) == {"file", "call_id", "status", "record", "flagged"}
+        assert line["call_id"] == call_id_of((PROJECT_ROOT / line["file"]).read_bytes())
+    done, waiting = lines
+    assert done["status"] in ("Completed", "AwaitingApproval"), done
+    if done["status"] == "Completed":
+        assert done["record"]["extraction"]["customer_name"]["evidence"]["quote"]
+    assert waiting["status"] == "AwaitingApproval"
+    assert waiting["record"] is None and "customer_name" in waiting["flagged"]
+    assert "uploaded samples/02_heat_pump.mp3" in out.stderr
+
+
+def test_cli_approve_stores_the_correction_and_shows_the_record(stack):
+    call_id = call_id_of((SAMPLES / "03_windows_noname.m4a").read_bytes())
+
+    out = stack_cli(stack, "approve", call_id, "customer_name=Pat Quinn", "--reviewer", "cli")
+
+    assert "Completed (approved)" in out.stdout
+    assert "customer_name: - -> Pat Quinn" in out.stdout
+    record = stack.api.status(call_id)["record"]
+    assert record["extraction"]["customer_name"]["value"] == "Pat Quinn"
+    assert record["review"]["reviewer"] == "cli"
