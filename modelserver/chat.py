@@ -84,8 +84,9 @@ class ChatService:
             if self._engine is None:
                 path = gguf_path(self.settings.gguf_path, self.settings.model_cache_dir)
                 log.info("loading %s", path)
+                threads = min(self.settings.chat_threads, self.settings.threads)
                 self._engine = LlamaEngine(str(path), n_ctx=self.settings.chat_context,
-                                           threads=self.settings.threads, budget=self.budget)
+                                           threads=threads, budget=self.budget)
             return self._engine
 
     def complete(self, request: ChatRequest) -> Completion:

@@ -20,6 +20,7 @@ import numpy as np
 
 from modelserver.cores import CoreBudget
 from modelserver.logprobs import log_softmax, token_logprob, top_alternatives
+from modelserver.sampling import GrammarMask, choose
 
 # (token text, logprob, [(alternative text, logprob), ...]) per generated token
 TokenLogprob = tuple[str, float, list[tuple[str, float]]]
@@ -217,59 +218,39 @@ class LlamaEngine:
         """None, a `LlamaGrammar`, or GBNF text."""
         return self._grammar_from_text(grammar) if isinstance(grammar, str) else grammar
 
-    def _sampler(self, grammar, temperature: float, seed: int | None, seen: list[np.ndarray]):
-        """Grammar -> capture of the allowed distribution -> temperature/greedy pick."""
-        from llama_cpp._internals import LlamaSampler
-
-        sampler = LlamaSampler()
-        if grammar is not None:
-            sampler.add_grammar(self.llm._model, grammar)
-        record = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
-
-        def capture(array_p) -> None:
-            array = array_p.contents
-            raw = (ctypes.c_char * (array.size * record.itemsize)).from_address(
-                ctypes.addressof(array.data.contents))
-            data = np.frombuffer(raw, dtype=record)
-            logits = np.full(self.n_vocab, -np.inf, dtype=np.float32)
-            logits[data["id"]] = data["logit"]
-            seen.append(logits)
-
-        sampler.add_custom(capture)
-        if temperature <= 0:
-            sampler.add_greedy()
-        else:
-            sampler.add_temp(temperature)
-            sampler.add_dist(self._lib.LLAMA_DEFAULT_SEED if seed is None else seed & 0xFFFFFFFF)
-        return sampler
-
     def generate_full(self, prompt: str | Sequence[int], *, grammar=None, max_tokens: int = 256,
                       temperature: float = 0.0, seed: int | None = None, top_logprobs: int = 0,
                       stop: Sequence[str] = ()) -> Generation:
         """Sample up to max_tokens, constrained by `grammar`, with each token's logprob.
 
-        Logprobs are those of the distribution the token was drawn from after the grammar's
-        mask (before temperature), so a token the grammar forces scores 0.0.
+        Logprobs are the model's own (log-softmax of its logits, before temperature and before
+        the grammar), so a value the grammar forces against the model's wish scores low.
         """
         prompt_ids = self.prompt_ids(prompt)
-        seen: list[np.ndarray] = []
-        sampler = self._sampler(self._as_grammar(grammar), temperature, seed, seen)
+        rng = np.random.default_rng(seed)
+        grammar = self._as_grammar(grammar)
+        mask = (GrammarMask(self._lib, self.llm._model.vocab, grammar, self.n_vocab)
+                if grammar is not None else None)
         out = Generation(text="", prompt_tokens=len(prompt_ids), finish_reason="length")
         try:
             with self.session():
-                self._feed(prompt_ids)
+                logits = self._feed(prompt_ids)
                 for _ in range(max_tokens):
-                    token = sampler.sample(self.llm._ctx, -1)
+                    token = choose(logits, temperature, rng, mask)
                     if self.is_end(token):
                         out.finish_reason = "stop"
                         break
-                    self._record(out, token, seen[-1], top_logprobs)
+                    if mask is not None:
+                        mask.accept(token)
+                    self._record(out, token, logits, top_logprobs)
                     if stop and self._cut_at_stop(out, stop):
                         out.finish_reason = "stop"
                         break
                     self.llm.eval([token])
+                    logits = self._logits()
         finally:
-            sampler.close()
+            if mask is not None:
+                mask.close()
         out.text = out.text or self.detokenize(out.token_ids)
         return out
 

@@ -48,6 +48,7 @@ class ServerSettings:
     chat_model_name: str = "gemma-3-270m"
     chat_aliases: tuple[str, ...] = ("gpt-4o", "gpt-4o-mini")
     chat_context: int = 8192
+    chat_threads: int = 1  # llama.cpp threads; 2 collapse when other processes share the cores
     chat_mode: str = "grounded"  # grounded | plain
     max_audio_bytes: int = 25 * MIB
     rate_limits: dict[str, int] = field(default_factory=dict)
@@ -72,7 +73,8 @@ class ServerSettings:
                        "CHAT_MODE": "chat_mode", "API_KEY": "api_key"}
         int_fields = {"PORT": "port", "THREADS": "threads", "WHISPER_WORKERS": "whisper_workers",
                       "WHISPER_BEAM_SIZE": "whisper_beam_size",
-                      "CHAT_CONTEXT": "chat_context", "MAX_AUDIO_BYTES": "max_audio_bytes",
+                      "CHAT_CONTEXT": "chat_context",
+                      "CHAT_THREADS": "chat_threads", "MAX_AUDIO_BYTES": "max_audio_bytes",
                       "RATE_WINDOW_SECONDS": "rate_window_seconds"}
         list_fields = {"WHISPER_ALIASES": "whisper_aliases", "CHAT_ALIASES": "chat_aliases"}
         for var, attr in text_fields.items():
