@@ -267,6 +267,11 @@ class LlamaEngine:
         if not hits:
             return False
         out.text = text[: min(hits)]
+        keep, size, limit = 0, 0, len(out.text.encode("utf-8"))
+        while keep < len(out.token_ids) and size < limit:  # drop the stop string's tokens
+            size += len(self.piece(out.token_ids[keep]))
+            keep += 1
+        del out.token_ids[keep:], out.tokens[keep:]
         return True
 
     def generate(self, prompt: str | Sequence[int], grammar=None, max_tokens: int = 256,
