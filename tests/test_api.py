@@ -90,9 +90,20 @@ def handler_for(backend: Backend) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture(scope="module")
 def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    """One loop for every client call: the SDK keeps one aiohttp session per process."""
+    """One loop for every client call: the SDK keeps one aiohttp session per process.
+
+    A dev host started by another test module may still hold that session on its own loop, so
+    this module sets it aside and puts it back afterwards.
+    """
+    from azure.durable_functions.models.utils import http_utils
+
+    borrowed = http_utils._client_session
+    http_utils._client_session = None
     loop = asyncio.new_event_loop()
     yield loop
+    if http_utils._client_session is not None:
+        loop.run_until_complete(http_utils._client_session.close())
+    http_utils._client_session = borrowed
     loop.close()
 
 
