@@ -13,8 +13,13 @@ import openai
 import pytest
 
 from callinsights import extraction as ex
+from callinsights.json_offsets import byte_spans, value_spans
+from callinsights.quotes import ground_quote
 from callinsights.schema import FIELD_NAMES
+from callinsights.timed_words import TimedWords
+from callinsights.token_logprobs import TokenLogprobs
 from callinsights.transcript import Segment, Transcript, Word
+from callinsights.windows import reconcile, windows
 
 
 def _segment(start: float, text: str, prob: float = 0.95) -> Segment:
@@ -32,7 +37,7 @@ TRANSCRIPT = Transcript(segments=[
     _segment(12.0, "We want a metal roof and new gutters."),
     _segment(16.0, "We hope to keep it around eighteen thousand dollars."),
 ])
-DOC = ex.TimedWords.from_segments(TRANSCRIPT.segments)
+DOC = TimedWords.from_segments(TRANSCRIPT.segments)
 
 
 def _answer(**fields: dict) -> dict:
@@ -47,29 +52,29 @@ def _tokens(content: str, logprob: float = -0.01) -> list[tuple[str, float]]:
 
 def test_value_spans_cover_nested_values_and_list_items() -> None:
     text = '{"a": {"value": "x y", "quote": null}, "b": {"value": [1, "two"]}}'
-    spans = ex.value_spans(text)
+    spans = value_spans(text)
     assert text[slice(*spans[("a", "value")])] == '"x y"'
     assert text[slice(*spans[("a", "quote")])] == "null"
     assert text[slice(*spans[("b", "value", 1)])] == '"two"'
 
 
 def test_token_probability_sums_the_overlapping_tokens() -> None:
-    tokens = ex.TokenLogprobs.from_tokens([('{"v": "', -0.1), ("Ang", -0.2), ("ela", -0.3),
-                                           ('"}', -0.4)])
+    tokens = TokenLogprobs.from_tokens([('{"v": "', -0.1), ("Ang", -0.2), ("ela", -0.3),
+                                       ('"}', -0.4)])
     assert tokens.span_logprobs(6, 14) == [-0.1, -0.2, -0.3, -0.4]
     assert tokens.probability(None) is None
-    assert ex.TokenLogprobs.from_tokens([]).probability((0, 3)) is None
+    assert TokenLogprobs.from_tokens([]).probability((0, 3)) is None
 
 
 def test_timed_words_carry_times_and_asr_probabilities() -> None:
-    g = ex.ground_quote("this is Angela Brooks", DOC)
+    g = ground_quote("this is Angela Brooks", DOC)
     assert g is not None and g.ratio == 1.0
     assert DOC.text(g.start, g.end) == "this is Angela Brooks."
     assert DOC.starts[g.start] == pytest.approx(4.6)
 
 
 def test_quote_with_copied_timestamp_still_grounds() -> None:
-    g = ex.ground_quote("[8.0-9.5] We are in Nashville", DOC)
+    g = ground_quote("[8.0-9.5] We are in Nashville", DOC)
     assert g is not None and g.ratio == 1.0
 
 
@@ -121,7 +126,7 @@ def test_products_are_deduplicated_and_each_grounded() -> None:
 
 
 def test_windows_overlap_and_cover_every_segment() -> None:
-    parts = ex.windows(TRANSCRIPT.segments, 200, overlap=1)
+    parts = windows(TRANSCRIPT.segments, 200, overlap=1)
     assert len(parts) > 1
     seen = {s.start for part in parts for s in part}
     assert seen == {s.start for s in TRANSCRIPT.segments}
@@ -138,7 +143,7 @@ def test_reconcile_prefers_confident_values_and_unites_products() -> None:
           "products_of_interest": _field(["metal roof"], 0.9)}
     w2 = {"customer_name": _field(None, 0.7), "city": _field("Nashville", 0.85),
           "products_of_interest": _field(["gutters", "Metal roof"], 0.8)}
-    merged = ex.reconcile([w1, w2])
+    merged = reconcile([w1, w2])
     assert merged["customer_name"]["value"] == "Angela Brooks"
     assert merged["city"]["value"] == "Nashville"
     assert merged["products_of_interest"]["value"] == ["metal roof", "gutters"]
@@ -146,7 +151,7 @@ def test_reconcile_prefers_confident_values_and_unites_products() -> None:
 
 
 def test_reconcile_lowers_confidence_when_windows_disagree() -> None:
-    merged = ex.reconcile([{"city": _field("Nashville", 0.9)}, {"city": _field("Memphis", 0.6)}])
+    merged = reconcile([{"city": _field("Nashville", 0.9)}, {"city": _field("Memphis", 0.6)}])
     assert merged["city"]["value"] == "Nashville"
     assert merged["city"]["confidence"] < 0.75
 
@@ -225,7 +230,7 @@ def test_words_without_spaces_align_to_the_segment_text() -> None:
         Word(start=5.2, end=5.4, word=" to", probability=0.9),
         Word(start=5.4, end=6.0, word=" $60", probability=0.8),
         Word(start=6.0, end=6.5, word=",000.", probability=0.7)])
-    doc = ex.TimedWords.from_segments([openai_style, split])
+    doc = TimedWords.from_segments([openai_style, split])
     assert doc.raw == ["Hi", "Tyler,", "this", "is", "Angela.", "Up", "to", "$60,000."]
     assert (doc.starts[4], doc.ends[4], doc.probs[4]) == (1.1, 1.6, 0.4)
     assert (doc.starts[7], doc.ends[7], doc.probs[7]) == (5.4, 6.5, 0.7)
@@ -268,6 +273,6 @@ def test_tokens_splitting_a_character_still_map_to_their_value() -> None:
     raw = content.encode()
     cut = raw.index("é".encode()) + 1  # a token boundary inside "é"
     tokens = [(raw[:16], 0.0), (raw[16:cut], -0.5), (raw[cut:cut + 2], -0.25), (raw[cut + 2:], 0.0)]
-    spans = ex.byte_spans(content, ex.value_spans(content))
-    probability = ex.TokenLogprobs.from_tokens(tokens).probability(spans[("a", "value")])
+    spans = byte_spans(content, value_spans(content))
+    probability = TokenLogprobs.from_tokens(tokens).probability(spans[("a", "value")])
     assert probability == pytest.approx(math.exp(-0.75))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from callinsights.extraction import build_messages, response_format
+from callinsights.extraction_prompt import build_messages, response_format
 from callinsights.schema import extraction_json_schema, validate_value
 from modelserver.grounded import complete
 from modelserver.grounded.candidate import Candidate
