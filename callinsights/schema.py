@@ -1,4 +1,4 @@
-"""The lead schema: what a call's record holds, what the model is asked to fill, what a reviewer sends.
+"""The lead schema: what a record holds, what the model is asked to fill, what a reviewer sends.
 
 Two shapes on purpose. The model fills `{value, quote}` per field (`extraction_json_schema()`,
 strict JSON schema, so GPT-4o and the local server read the same contract). The record stores
