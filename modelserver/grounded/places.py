@@ -1,8 +1,13 @@
 """Place candidates: "City, Region" pairs (regions from the gazetteer), big cities named alone,
-and countries. Places the company speaks of as its own ("we are based in") count little."""
+and countries. Places the company speaks of as its own ("we are based in") count little.
+
+The city of a pair is checked against GeoNames (`geonames.py`): a town the region does not have
+("Texan, Arizona", tiny.en for "Tucson") is kept as heard, since the quote must stay the
+transcript's, but made doubtful, and more so when it sounds like a town the region has."""
 
 from __future__ import annotations
 
+from modelserver.grounded import geonames
 from modelserver.grounded.candidate import Candidate
 from modelserver.grounded.gazetteer import CITIES, COUNTRIES, MONTHS, REGIONS, SEASONS, WEEKDAYS
 from modelserver.grounded.text import Doc, Sentence, find, norm
@@ -93,9 +98,23 @@ def _lives_in(doc: Doc, known: set[str]) -> list[Candidate]:
     return out
 
 
+UNKNOWN_TOWN = 0.5  # a town GeoNames does not have in the region: real but small, or misheard
+SOUNDS_LIKE_TOWN = 0.35  # ... and it sounds like one it has: most likely misheard
+
+
+def _city_of_region(value: str, region: str) -> tuple[float, str]:
+    """How far to trust a city named with its region, and why."""
+    if geonames.is_town(value, region):
+        return 1.0, "city-region"
+    near = geonames.sounds_like(value, region)
+    if near:
+        return SOUNDS_LIKE_TOWN, f"city-region+unknown~{near}"
+    return UNKNOWN_TOWN, "city-region+unknown"
+
+
 def city(doc: Doc) -> list[Candidate]:
     out = []
-    for s, at, end, _canonical in _mentions(doc, REGION_PHRASES):
+    for s, at, end, canonical in _mentions(doc, REGION_PHRASES):
         found = _city_before(doc, s, at)
         if found:
             cs, start, cend = found
@@ -103,8 +122,12 @@ def city(doc: Doc) -> list[Candidate]:
             quote = value if cs is not s else s.span(start, end)
             # "Iowa, Ontario": a region named as the city of another region is a mishearing
             odd = " ".join(cs.words[start:cend]) in REGION_WORDS - {" ".join(s.words[at:end])}
-            out.append(Candidate(value, quote, _strength(s, 0.3 if odd else 0.9), "city-region",
-                                 norm(value)))
+            trust, signal = (1 / 3, "city-region") if odd else _city_of_region(value, canonical)
+            found_city = Candidate(value, quote, _strength(s, 0.9 * trust), signal, norm(value))
+            # saying a name GeoNames lacks twice does not make it a town: one doubtful candidate
+            twin = next((c for c in out if c.key == found_city.key and trust < 1), None)
+            if twin is None or twin.strength < found_city.strength:
+                out = [c for c in out if c is not twin] + [found_city]
     for s, at, end, canonical in _mentions(doc, CITY_PHRASES):
         if not any(c.key == norm(canonical) for c in out):
             cue = at > 0 and s.words[at - 1] in CUSTOMER_CUES
