@@ -64,7 +64,10 @@ def should_start(runtime_status: str | None) -> bool:
     return runtime_status is None or runtime_status in RESTARTABLE
 
 
-@bp.blob_trigger(arg_name="blob", path="calls/{name}", connection="AzureWebJobsStorage")
+# Event Grid source: Flex Consumption runs blob triggers only from Event Grid (infra/ subscribes
+# the storage account); the local host polls the container either way.
+@bp.blob_trigger(arg_name="blob", path="calls/{name}", connection="AzureWebJobsStorage",
+                 source=func.BlobSource.EVENT_GRID)
 @bp.durable_client_input(client_name="client")
 async def start_process_call(blob: func.InputStream, client: df.DurableOrchestrationClient
                              ) -> None:
