@@ -80,7 +80,8 @@ reject:  ## make reject CALL=<id> [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reject CALL=<call id>' >&2; exit 2; fi
 	@$(PY) -m stack reject $(CALL) --reviewer "$(REVIEWER)"
 
-test: setup  ## the whole pytest suite (unit, services, end to end on real models)
+test: setup  ## ruff, then the whole pytest suite (unit, services, end to end on real models)
+	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup  ## ruff
