@@ -8,7 +8,6 @@ twice is the same call.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,13 +17,15 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.blob import BlobServiceClient
 
+from callinsights.records import call_id_for
 from stack.api import SETTLED, CallsApi
 
 PICKUP_SECONDS = 180.0  # how long a blob may wait for the trigger before we call it lost
 
 
 def call_id_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    """The id the app's blob trigger will give this content (one rule, the app's)."""
+    return call_id_for(data)[0]
 
 
 @dataclass(frozen=True)
