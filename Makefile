@@ -87,7 +87,7 @@ test: setup  ## ruff, then the whole pytest suite (unit, services, end to end on
 lint: setup  ## ruff
 	$(PY) -m ruff check .
 
-eval: setup  ## extraction accuracy on ../shared/fixtures
+eval: setup  ## extraction accuracy on the fixtures and the own call sets
 	$(PY) bench/eval_extraction.py
 
 bench: setup  ## every benchmark in bench/, figures on stdout

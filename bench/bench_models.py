@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from devhost import services  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "data" / "fixtures"
 RATE = 16000
 SCHEMA = {"type": "object", "additionalProperties": False,
           "required": ["customer_name", "city", "products", "budget_usd"],

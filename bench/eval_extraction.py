@@ -1,6 +1,6 @@
 """Extraction quality, measured end to end: audio -> model server -> `extract_fields`.
 
-Two call sets, reported apart: the shared fixtures (`../shared/fixtures/*.wav` with
+Two call sets, reported apart: the shared fixtures (`tests/data/fixtures/*.wav` with
 `*.truth.json`) and the project's own scripted calls (`tests/data/extraction_calls.json`,
 rendered with Piper on first use into `.data/extraction_calls/`). Each call is transcribed and
 extracted through the real `openai` SDK, exactly as the app's activities do.
@@ -234,11 +234,11 @@ def _print(name: str, results: list[dict], summary: dict, verbose: bool) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tests.conftest import shared_fixtures_dir
+    from tests.conftest import fixtures_path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
-    parser.add_argument("--fixtures", type=Path, default=shared_fixtures_dir())
+    parser.add_argument("--fixtures", type=Path, default=fixtures_path())
     parser.add_argument("--only", choices=["fixtures", *own_sets()], help="one call set")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")

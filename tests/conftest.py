@@ -15,23 +15,23 @@ import pytest
 
 from devhost import services
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 COSMOS_EMULATOR_KEY = (
     "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 )
 
 
-def shared_fixtures_dir() -> Path:
-    """`../shared/fixtures` beside the checkout (CI lays a copy of shared/ there too)."""
+def fixtures_path() -> Path:
+    """The committed fixture calls (`tests/data/fixtures`), or `CALLINSIGHTS_FIXTURES`."""
     override = os.environ.get("CALLINSIGHTS_FIXTURES")
-    return Path(override) if override else SHARED_FIXTURES
+    return Path(override) if override else FIXTURES
 
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
-    path = shared_fixtures_dir()
+    path = fixtures_path()
     if not path.exists():
-        pytest.fail(f"shared fixtures not found at {path} (set CALLINSIGHTS_FIXTURES)")
+        pytest.fail(f"fixtures not found at {path} (set CALLINSIGHTS_FIXTURES)")
     return path
 
 

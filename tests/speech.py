@@ -1,7 +1,7 @@
 """Scripted calls spoken offline with Piper TTS, so tests make their own audio.
 
 The agent speaks at the voice's own pace; the customer slower, so the two sides sound apart.
-Turns are joined with half a second of silence, as `../shared/fixtures/make_audio.py` does,
+Turns are joined with half a second of silence, as the fixture calls in `tests/data/fixtures` were,
 and written with PyAV in any container/codec/sample rate a test asks for.
 """
 
