@@ -9,6 +9,7 @@ server), so every command and test starts and talks to a stack the same way.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,9 +64,18 @@ class StackConfig:
     def storage_connection(self) -> str:
         return services.blob_connection_string(self.azurite_port)
 
-    def settings(self) -> dict[str, str]:
-        """The app settings the host gets: local settings, pointed at this stack's services."""
-        values = local_values()
+    def settings(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment the host runs with, each layer over the one before:
+
+        1. `local.settings.json` (`local_values`): the defaults a developer keeps in a file;
+        2. the environment (`os.environ` unless given): "all settings are environment
+           variables", so `CONFIDENCE_THRESHOLD=0.5 make process ...` uses 0.5, as Core Tools
+           and `devhost` rank them;
+        3. this stack's own services (storage, model server, records file): the host must use
+           the Azurite and model server this stack talks to, whatever the shell points at;
+        4. `app_env`: what a test or command asks this stack for.
+        """
+        values = {**local_values(), **(os.environ if environ is None else environ)}
         values.update({
             "AzureWebJobsStorage": self.storage_connection,
             "OPENAI_BASE_URL": self.model_url,

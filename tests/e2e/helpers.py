@@ -5,6 +5,7 @@ Kept apart from the tests so each test says what it checks, not how to parse a l
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -69,6 +70,15 @@ def settle(stack: LocalStack, sub: Submitted, reviewer: str = "e2e") -> dict:
         assert resp.status == 202, resp.body
         state = stack.follow([sub], settled=TERMINAL)[sub.call_id]
     return state
+
+
+def orchestration_input(stack: LocalStack, call_id: str) -> Any:
+    """What the starter gave the orchestration (the SDK sends it JSON-encoded in a string)."""
+    started = next(e for e in stack.api.history(call_id) if e["EventType"] == "ExecutionStarted")
+    given = started.get("Input")
+    while isinstance(given, str):
+        given = json.loads(given)
+    return given
 
 
 def wait_for_log(stack: LocalStack, text: str, timeout: float = 60.0) -> None:
