@@ -8,25 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from stack.config import StackConfig, local_values
+from stack.config import COMMITTED_SETTINGS, LOCAL_SETTINGS, StackConfig, local_values
 
-FILE_THRESHOLD = local_values()["CONFIDENCE_THRESHOLD"]
+FILE_VALUES = local_values(names=COMMITTED_SETTINGS)
 
 
 @pytest.fixture
 def cfg(tmp_path: Path) -> StackConfig:
-    return StackConfig(data_dir=tmp_path, host_port=7301, azurite_port=7302, model_port=7303)
+    return StackConfig(data_dir=tmp_path, host_port=7301, azurite_port=7302, model_port=7303,
+                       settings_files=COMMITTED_SETTINGS)
 
 
 def test_the_file_gives_what_the_environment_does_not(cfg: StackConfig) -> None:
     settings = cfg.settings({})
-    for key, value in local_values().items():
+    assert FILE_VALUES, "the committed example names the settings"
+    for key, value in FILE_VALUES.items():
         if key not in ("AzureWebJobsStorage", "OPENAI_BASE_URL", "RECORDS_SQLITE_PATH"):
             assert settings[key] == value, key
 
 
 def test_the_environment_overrides_the_file(cfg: StackConfig) -> None:
-    assert FILE_THRESHOLD != "0.5"
+    assert FILE_VALUES["CONFIDENCE_THRESHOLD"] != "0.5"
     settings = cfg.settings({"CONFIDENCE_THRESHOLD": "0.5", "CALL_LANGUAGE": "de"})
     assert settings["CONFIDENCE_THRESHOLD"] == "0.5"
     assert settings["CALL_LANGUAGE"] == "de"  # a setting the file does not name reaches it too
@@ -61,5 +63,7 @@ def test_local_values_prefer_the_users_file_over_the_example(tmp_path: Path) -> 
     (tmp_path / "local.settings.example.json").write_text(json.dumps(example))
     assert local_values(tmp_path) == {"CONFIDENCE_THRESHOLD": "0.75", "COSMOS_KEY": ""}
     (tmp_path / "local.settings.json").write_text(json.dumps({"Values": {"CHUNK_SECONDS": 60}}))
-    assert local_values(tmp_path) == {"CHUNK_SECONDS": "60"}
+    assert local_values(tmp_path, LOCAL_SETTINGS) == {"CHUNK_SECONDS": "60"}
+    assert local_values(tmp_path, COMMITTED_SETTINGS) == {"CONFIDENCE_THRESHOLD": "0.75",
+                                                          "COSMOS_KEY": ""}  # tests' stacks
     assert local_values(tmp_path / "nowhere") == {}

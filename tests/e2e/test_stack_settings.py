@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stack.config import local_values
+from stack.config import COMMITTED_SETTINGS, local_values
 from tests.e2e.helpers import orchestration_input
 from tests.speech import write_audio
 
@@ -20,7 +20,7 @@ RATE = 16000
 
 def test_host_started_by_the_stack_uses_the_environment_over_the_file(
         make_stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert local_values()["CONFIDENCE_THRESHOLD"] != "0.5"
+    assert local_values(names=COMMITTED_SETTINGS)["CONFIDENCE_THRESHOLD"] != "0.5"
     monkeypatch.setenv("CONFIDENCE_THRESHOLD", "0.5")  # as `CONFIDENCE_THRESHOLD=0.5 make ...`
     monkeypatch.setenv("MAX_PARALLEL_TRANSCRIPTIONS", "1")
     stack = make_stack({"MAX_PARALLEL_TRANSCRIPTIONS": "2"})  # the test's own setting wins
