@@ -7,8 +7,8 @@ and written with PyAV in any container/codec/sample rate a test asks for.
 Deterministic: Piper's two noise scales are 0 (its defaults draw random noise into every
 rendering), so the same turns give the same samples on every run and the recogniser hears the
 same audio each time (`tests/test_speech.py` proves it). `rendered` keeps a rendering under a
-name carrying a hash of the turns, the audio format and the voice, so a changed script is never
-served an old file.
+name carrying a hash of the turns, the audio format, this module and the voice, so a changed
+script is never served an old file.
 """
 
 from __future__ import annotations
