@@ -71,6 +71,7 @@ class RetryGroup:
     max_attempts: int
     attempts: int = 1
     last_failure: tuple[str, str] = ("", "")
+    finished: bool = False  # succeeded, or the last attempt's failure reached the code
 
 
 @dataclass
@@ -87,9 +88,14 @@ class OrchestrationRun:
     error: str | None = None
     next_id: int = 0
     leaf_ids: list[int | None] = field(default_factory=list)
+    version: str = ""  # ExecutionStarted.Version: the extension stamps host.json defaultVersion
+    raised: dict[str, int] = field(default_factory=dict)  # events delivered, by name
+    # Check after every episode that the SDK never got past an action the extension's
+    # sequential replay would still await (tests/replay_check.py).
+    faithful: bool = False
 
     def __post_init__(self) -> None:
-        self._episode([event(EXECUTION_STARTED, self.clock, Name=self.name, Version="",
+        self._episode([event(EXECUTION_STARTED, self.clock, Name=self.name, Version=self.version,
                              Input=json.dumps(self.input),
                              OrchestrationInstance={"InstanceId": self.instance_id,
                                                     "ExecutionId": "exec-1"})])
@@ -131,6 +137,8 @@ class OrchestrationRun:
         for task, result in answers:
             task = self._task(task)
             task.done = True
+            if task.group is not None:
+                self.groups[task.group].finished = True
             messages.append(event(TASK_COMPLETED, self.clock, TaskScheduledId=task.id,
                                   Result=json.dumps(result)))
         return self._episode(messages)
@@ -174,10 +182,13 @@ class OrchestrationRun:
             if group.attempts < group.max_attempts:
                 group.attempts += 1
                 decisions.append(self._schedule_activity(group.name, group.input, timer.group))
+            else:
+                group.finished = True
         return self._episode([event(TIMER_FIRED, self.clock, TimerId=timer.id,
                                     FireAt=timer.fire_at)], decisions)
 
     def raise_event(self, name: str, payload: Any) -> OrchestrationRun:
+        self.raised[name] = self.raised.get(name, 0) + 1
         return self._episode([event(EVENT_RAISED, self.clock, Name=name,
                                     Input=json.dumps(payload))])
 
@@ -261,4 +272,8 @@ class OrchestrationRun:
         self.history.extend(sorted(decisions, key=lambda e: e["EventId"]))
         self.history.append(event(ORCHESTRATOR_COMPLETED, self.clock))
         self.clock += timedelta(seconds=1)
+        if self.faithful:
+            from tests.replay_check import assert_extension_order
+
+            assert_extension_order(self)
         return self
