@@ -107,6 +107,14 @@ def call_status(durable: dict | None, record: dict | None = None) -> dict | None
     return body
 
 
+PUBLIC_FIELDS = ("call_id", "status", "stage", "progress")
+
+
+def public_view(body: dict) -> dict:
+    """What anyone holding the call id may see: no names, quotes, record or error text."""
+    return {key: body.get(key) for key in PUBLIC_FIELDS}
+
+
 def status_filter(value: str | None) -> CallStatus | None:
     """Parse `?status=` case-insensitively; ValueError names the valid values."""
     if not value:
