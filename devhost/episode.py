@@ -146,6 +146,8 @@ class EpisodeRunner:
             inst.custom_status = json.dumps(result.custom_status)
         outcome = shim.replay(self._context(inst, parent_id), history, result.actions)
         inst.engine = {"retry_attempts": outcome.retry_attempts}
+        ep.work.sdk_result, ep.work.open_tasks = result, outcome.open_ids
+        ep.work.decisions = [] if outcome.nondeterminism else outcome.decisions
         if outcome.nondeterminism:  # DTFx fails at once, open tasks or not
             return self._fail(ep, outcome.nondeterminism, outcome.next_id, prefixed=False)
         for decision in outcome.decisions:

@@ -26,6 +26,7 @@ class OrchestratorResult:
     custom_status: Any = None
     has_custom_status: bool = False
     error: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)  # the raw OrchestratorState JSON
 
 
 DEFAULT_HTTP_ASYNC_SLEEP_MS = 30000  # HttpOptions.DefaultAsyncRequestSleepTimeMilliseconds
@@ -79,5 +80,6 @@ def decode_state(state: dict[str, Any], error: str | None = None) -> Orchestrato
         custom_status=state.get("customStatus"),
         has_custom_status="customStatus" in state,
         error=error,
+        state=state,
     )
 

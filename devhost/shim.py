@@ -63,6 +63,8 @@ class Decision:
     fire_at: datetime | None = None
     instance_id: str | None = None
     version: str | None = None
+    purpose: str = "task"  # or, in a retry loop: "attempt", "retry_timer", "final_timer"
+    group: int | None = None  # a retry loop's first attempt id
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Outcome:
     """The end of one episode as DTFx sees it."""
 
     decisions: list[Decision]
-    open_tasks: int
+    open_ids: list[int]
     walk_done: bool
     fault: str | None
     nondeterminism: str | None
@@ -78,6 +80,10 @@ class Outcome:
     continue_input: str | None
     next_id: int
     retry_attempts: list[int]
+
+    @property
+    def open_tasks(self) -> int:
+        return len(self.open_ids)
 
     def finished(self, sdk_error: str | None, sdk_done: bool) -> bool:
         """Whether the orchestration's result task has completed (before the open-task check)."""
@@ -130,6 +136,7 @@ class RetryLoop(Node):
     version: str | None = None
     first_attempt: datetime | None = None
     retry_count: int = 0  # failed attempts so far
+    group: int | None = None  # id of the first attempt
 
     def __post_init__(self) -> None:
         Node.__init__(self)
@@ -251,6 +258,8 @@ class Replay:
     def _schedule(self, decision: Decision, owner: Owner | None = None,
                   node: Node | None = None) -> Node:
         node = node or Node()
+        if owner is not None and isinstance(owner.node, RetryLoop):
+            decision.purpose, decision.group = owner.role, owner.node.group
         self.unmatched[decision.task_id] = decision
         self.open[decision.task_id] = owner or Owner(node)
         return node
@@ -331,6 +340,8 @@ class Replay:
                                       f"maximum of {limit.days} days for time-based delays")
 
     def _attempt(self, loop: RetryLoop) -> None:
+        if loop.group is None:
+            loop.group = self.next_id
         owner = Owner(loop, "attempt")
         if loop.kind == "activity":
             task_id = self._take_id()
@@ -424,7 +435,7 @@ class Replay:
 
     def outcome(self, nondeterminism: str | None = None) -> Outcome:
         return Outcome(sorted(self.unmatched.values(), key=lambda d: d.task_id),
-                       len(self.open), self.walk_done, self.fault, nondeterminism,
+                       sorted(self.open), self.walk_done, self.fault, nondeterminism,
                        self.continue_as_new, self.continue_input, self.next_id,
                        sorted(self.retry_attempts))
 

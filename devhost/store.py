@@ -103,7 +103,11 @@ class ActivityItem:
 
 @dataclass
 class EpisodeCommit:
-    """Everything one orchestrator episode changes; applied in a single transaction."""
+    """Everything one orchestrator episode changes; applied in a single transaction.
+
+    The last three fields are not stored: they say what the episode saw (the SDK's answer, the
+    shim's new decisions, the sequence ids still open), for logs, tools and tests.
+    """
 
     instance: Instance
     events: list[dict[str, Any]]
@@ -112,6 +116,9 @@ class EpisodeCommit:
     messages: list[Message] = field(default_factory=list)
     activities: list[ActivityItem] = field(default_factory=list)
     children: list[tuple[Instance, Message]] = field(default_factory=list)
+    sdk_result: Any = None
+    decisions: list[Any] = field(default_factory=list)
+    open_tasks: list[int] = field(default_factory=list)
 
 
 @dataclass
