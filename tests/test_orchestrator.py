@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from devhost.versions import VersionPolicy
 from orchestrators.process_call import process_call
 from orchestrators.versions import ORCHESTRATION_VERSION
 from tests.durable_history import OrchestrationRun
-from tests.replay_check import stalled_actions
 
 HANDLE = process_call._function.get_user_function()
 CALL_ID = "0123456789abcdef0123456789abcdef"
@@ -20,15 +20,18 @@ POLICY = {"max_parallel_transcriptions": 3, "transcription_max_attempts": 4,
           "approval_deadline_seconds": 3600.0}
 
 
+HOST_VERSIONS = VersionPolicy(default=ORCHESTRATION_VERSION)  # as host.json configures it
+
+
 def new_run(job_input: dict) -> OrchestrationRun:
-    """An instance the current extension starts: stamped with host.json's defaultVersion, and
-    checked after every episode against the extension's sequential replay."""
-    return OrchestrationRun(HANDLE, job_input, version=ORCHESTRATION_VERSION, faithful=True)
+    """An instance the current extension starts: stamped with host.json's defaultVersion."""
+    return OrchestrationRun(HANDLE, job_input, version=ORCHESTRATION_VERSION,
+                            versions=HOST_VERSIONS)
 
 
 def legacy_run(job_input: dict) -> OrchestrationRun:
     """An instance started before orchestration versioning (no version stamped)."""
-    return OrchestrationRun(HANDLE, job_input, version="")
+    return OrchestrationRun(HANDLE, job_input, version="", versions=HOST_VERSIONS)
 
 
 def chunk_result(index: int) -> dict:
@@ -174,14 +177,16 @@ def test_a_failed_chunk_lets_its_wave_finish_before_the_call_fails():
 
 def test_legacy_instance_keeps_its_sliding_window():
     """An instance started before versioning replays its original steps: one more chunk as soon
-    as one finishes. That shape is what the extension would stall on (replay_check)."""
+    as one finishes. On the extension that window collapses: the third chunk's task_any lists
+    only itself, so the fourth chunk waits for the third specifically."""
     run = legacy_run(job(max_parallel_transcriptions=2))
     run.complete(run.only("split_audio"), split_result(4))
     first, second = run.pending("transcribe_chunk")
     run.complete(second, chunk_result(1))
     assert [t.input["index"] for t in run.pending("transcribe_chunk")] == [0, 2]
     run.complete(first, chunk_result(0))
-    assert stalled_actions(run), "the window's task_any over old tasks: the extension stalls"
+    assert [t.input["index"] for t in run.pending("transcribe_chunk")] == [2], \
+        "the SDK has chunks 2 and 3 in flight; the extension only chunk 2"
     while run.pending("transcribe_chunk"):
         task = run.pending("transcribe_chunk")[0]
         run.complete(task, chunk_result(task.input["index"]))
@@ -290,24 +295,31 @@ def test_each_wait_for_a_decision_is_fresh_with_the_same_deadline():
 
 
 def test_legacy_approval_loop_keeps_reusing_its_timer():
-    """The pre-versioning loop re-yields one timer: on the extension the deadline would then
-    never end the wait (the second task_any lists only the new event)."""
+    """The pre-versioning loop re-yields one timer: on the extension the deadline then never
+    ends the wait (the second task_any lists only the new event), so nothing is stored."""
     run = awaiting(legacy_run(job()))
     run.raise_event("Approval", {"decision": "maybe", "reviewer": "kim"})
     (timer,) = run.timers()
     run.fire_timer(timer)
-    assert run.only("enrich").input["review"]["outcome"] == "unreviewed"
-    assert stalled_actions(run), "the extension would still await the second event"
+    assert not run.pending("enrich"), "the extension still awaits the second event"
+    assert run.status == "Running"
 
 
-@pytest.mark.parametrize("make,limited", [(new_run, True), (legacy_run, False)])
-def test_deadline_stays_under_the_longest_short_timer(make, limited):
-    """A 7-day policy: new instances wait just under 6 days (no LongTimerTask); legacy ones
-    replay the deadline they were started with."""
-    run = awaiting_any(make(job(approval_deadline_seconds=7 * 24 * 3600.0)))
+def test_deadline_stays_under_the_longest_short_timer():
+    """A 7-day policy: a new instance waits just under 6 days with one plain timer, so the
+    decision's cancel reaches the extension (no LongTimerTask, SDK #573); a legacy instance
+    replays the 7-day deadline it was started with."""
+    run = awaiting_any(new_run(job(approval_deadline_seconds=7 * 24 * 3600.0)))
     (timer,) = run.timers()
-    fire_at = datetime.fromisoformat(timer.fire_at.replace("Z", "+00:00"))
-    assert (fire_at - run.clock < timedelta(days=6)) is limited
+    assert timer.fire_at.startswith(run.custom_status["deadline"].removesuffix("Z")[:19])
+    deadline = datetime.fromisoformat(run.custom_status["deadline"].replace("Z", "+00:00"))
+    assert deadline - run.clock < timedelta(days=6)
+    run.raise_event("Approval", {"decision": "approve", "reviewer": "kim"})
+    assert run.only("enrich") and not run.timers()
+    legacy = awaiting_any(legacy_run(job(approval_deadline_seconds=7 * 24 * 3600.0)))
+    legacy_deadline = datetime.fromisoformat(
+        legacy.custom_status["deadline"].replace("Z", "+00:00"))
+    assert legacy_deadline - legacy.clock > timedelta(days=6)
 
 
 def test_second_approval_is_ignored():
