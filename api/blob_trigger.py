@@ -23,10 +23,10 @@ from dateutil import parser as dateparser
 from callinsights.call_ids import call_id_from_digest, digest_of_stream
 from callinsights.schema import CallStatus
 from callinsights.settings import Settings
+from orchestrators import ORCHESTRATOR
 
 bp = df.Blueprint()
 
-ORCHESTRATOR = "process_call"
 RESTARTABLE = {"Failed", "Terminated"}
 FINISHED_RECORDS = {CallStatus.COMPLETED.value, CallStatus.REJECTED.value}
 

@@ -34,7 +34,6 @@ bp = df.Blueprint()
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-RUNNING = ("Pending", "Running", "Suspended", "ContinuedAsNew")
 
 
 def respond(code: int, body: dict | list, headers: dict | None = None) -> func.HttpResponse:
@@ -79,7 +78,7 @@ async def current_status(client: df.DurableOrchestrationClient, call_id: str) ->
     """The call status JSON (callinsights.status), the record read once the run has ended."""
     found = await client.get_status(call_id)
     durable = found.to_json() if found else None
-    running = (durable or {}).get("runtimeStatus") in RUNNING
+    running = (durable or {}).get("runtimeStatus") in status.LIVE_RUNTIMES
     return status.call_status(durable, None if running else stored_record(call_id))
 
 

@@ -21,10 +21,9 @@ from api.instances import instances_page
 from callinsights import status as call_status
 from callinsights.repository.base import CallRepository
 from callinsights.schema import CallStatus
+from callinsights.status import ACTIVE_RUNTIMES, ENDED_BADLY_RUNTIMES, LIVE_RUNTIMES
+from orchestrators import ORCHESTRATOR
 
-ORCHESTRATOR = "process_call"
-RUNNING = ["Pending", "Running", "Suspended", "ContinuedAsNew"]
-ENDED_BADLY = ["Failed", "Terminated", "Canceled"]
 LIVE_STATUSES = {CallStatus.PENDING, CallStatus.RUNNING, CallStatus.AWAITING_APPROVAL,
                  CallStatus.FAILED}
 STORED_STATUSES = {CallStatus.COMPLETED, CallStatus.REJECTED, CallStatus.FAILED}
@@ -80,8 +79,8 @@ def _statuses(wanted: CallStatus | None) -> list[str]:
     if wanted in (CallStatus.PENDING,):
         return ["Pending"]
     if wanted in (CallStatus.RUNNING, CallStatus.AWAITING_APPROVAL):
-        return ["Running", "Suspended", "ContinuedAsNew"]
-    return RUNNING + ENDED_BADLY  # everything live, and failures that may lack a record
+        return list(ACTIVE_RUNTIMES)
+    return [*LIVE_RUNTIMES, *ENDED_BADLY_RUNTIMES]  # and failures that may lack a record
 
 
 async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepository,
@@ -91,7 +90,7 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
     for durable in instances:
         if durable.get("name") not in (None, ORCHESTRATOR):
             continue
-        if durable.get("runtimeStatus") in ENDED_BADLY and repository.get(durable["instanceId"]):
+        if durable.get("runtimeStatus") in ENDED_BADLY_RUNTIMES and repository.get(durable["instanceId"]):
             continue  # its stored record is listed with the records
         body = call_status.call_status(durable)
         if body and body["call_id"] and (wanted is None or body["status"] == wanted):
@@ -118,4 +117,4 @@ async def _records_page(client: df.DurableOrchestrationClient, repository: CallR
 async def _running(client: df.DurableOrchestrationClient, call_id: str) -> bool:
     found = await client.get_status(call_id)
     runtime = found.runtime_status.name if found and found.runtime_status else None
-    return runtime in RUNNING
+    return runtime in LIVE_RUNTIMES

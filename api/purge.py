@@ -21,11 +21,11 @@ from dateutil import parser as dateparser
 from api.instances import all_instances
 from callinsights.repository.base import CallRepository
 from callinsights.settings import Settings
+from callinsights.status import FINISHED_RUNTIMES
+from orchestrators import ORCHESTRATOR
 
 bp = df.Blueprint()
 
-ORCHESTRATOR = "process_call"
-FINISHED = ["Completed", "Failed", "Terminated", "Canceled"]
 SCHEDULE = "0 30 3 * * *"  # every day at 03:30 UTC
 MAX_PURGES_PER_RUN = 2000  # bounded work per run; the next run continues
 
@@ -49,7 +49,7 @@ async def purge_finished(client: df.DurableOrchestrationClient, repository: Call
                          cutoff: datetime, limit: int = MAX_PURGES_PER_RUN) -> PurgeReport:
     """Purge `process_call` instances that ended before `cutoff` and have a stored record."""
     report = PurgeReport()
-    async for instance in all_instances(client, FINISHED, created_to=cutoff):
+    async for instance in all_instances(client, FINISHED_RUNTIMES, created_to=cutoff):
         if report.purged >= limit:
             break
         if instance.get("name") not in (None, ORCHESTRATOR):

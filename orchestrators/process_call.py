@@ -27,6 +27,7 @@ from orchestrators.run import MAX_REASON, Run, StageFailed, Steps, activity_reas
 
 bp = df.Blueprint()
 
+ORCHESTRATOR = "process_call"  # the function's name below: what starters and listings use
 DEFAULT_DEADLINE_SECONDS = 72 * 3600.0
 
 
