@@ -90,7 +90,8 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
     for durable in instances:
         if durable.get("name") not in (None, ORCHESTRATOR):
             continue
-        if durable.get("runtimeStatus") in ENDED_BADLY_RUNTIMES and repository.get(durable["instanceId"]):
+        ended = durable.get("runtimeStatus") in ENDED_BADLY_RUNTIMES
+        if ended and repository.get(durable["instanceId"]):
             continue  # its stored record is listed with the records
         body = call_status.call_status(durable)
         if body and body["call_id"] and (wanted is None or body["status"] == wanted):
