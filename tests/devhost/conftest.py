@@ -6,7 +6,8 @@ Azurite); only its data folder is temporary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +45,15 @@ def start(host: Host, name: str, value: Any = None, instance_id: str | None = No
 def run(host: Host, name: str, value: Any = None, timeout: float = 60.0):
     """Start and wait; returns the finished instance record."""
     return host.wait_for(start(host, name, value), timeout)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 60.0, what: str = "condition"
+               ) -> Any:
+    """Poll until `condition()` is truthy and return it (a wait for a fact, not a timing check)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"{what} not reached within {timeout}s")
