@@ -16,6 +16,7 @@ import pytest
 from devhost import Host, services
 
 APP_DIR = Path(__file__).parent / "apps" / "durable"
+FIDELITY_APP = Path(__file__).parent / "apps" / "fidelity"
 FUNCTION_KEY = "test-function-key"
 
 
@@ -34,6 +35,15 @@ def make_host(data_dir: Path, azurite: str, upload_log: Path, port: int | None =
 def durable_host(tmp_path_factory: pytest.TempPathFactory, azurite: str) -> Iterator[Host]:
     data = tmp_path_factory.mktemp("devhost")
     with make_host(data, azurite, data / "uploads.log") as host:
+        yield host
+
+
+@pytest.fixture(scope="session")
+def fidelity_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
+    """The fidelity app (host.json: defaultVersion 2.0, NonRunningStates), keys generated."""
+    data = tmp_path_factory.mktemp("fidelity")
+    with Host(FIDELITY_APP, services.free_port(), data, activity_workers=6, start_azurite=False,
+              start_model_server=False, settings={"PURGE_LOG": str(data / "purge.log")}) as host:
         yield host
 
 

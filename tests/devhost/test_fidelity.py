@@ -8,27 +8,14 @@ committed) and the assertions are about order and counts, never about time.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from devhost import Host, services
+from devhost import Host
 from devhost.history import EventType
 
 from .conftest import start, wait_until
 from .flight import Flight
-
-APP = Path(__file__).parent / "apps" / "fidelity"
-
-
-@pytest.fixture(scope="module")
-def fidelity_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
-    data = tmp_path_factory.mktemp("fidelity")
-    with Host(APP, services.free_port(), data, activity_workers=6, start_azurite=False,
-              start_model_server=False, settings={"PURGE_LOG": str(data / "purge.log")}) as host:
-        yield host
 
 
 class Gates:

@@ -164,6 +164,15 @@ def approval_fresh_timer(context: df.DurableOrchestrationContext):
             return event.result["decision"]
 
 
+@app.orchestration_trigger(context_name="context")
+def two_waits(context: df.DurableOrchestrationContext):
+    """Two waits for the same event name, one after the other, after a gated first step."""
+    yield context.call_activity("gated", job(context.get_input(), 0))
+    first = yield context.wait_for_external_event(APPROVAL)
+    second = yield context.wait_for_external_event(APPROVAL)
+    return [first, second]
+
+
 # -- (d) endings with open tasks -----------------------------------------------------------------
 
 @app.orchestration_trigger(context_name="context")
@@ -193,6 +202,13 @@ def sleeper(context: df.DurableOrchestrationContext):
     yield context.create_timer(context.current_utc_datetime +
                                timedelta(seconds=context.get_input()))
     return "woke"
+
+
+@app.orchestration_trigger(context_name="context")
+def long_retry(context: df.DurableOrchestrationContext):
+    """A retry interval of 7 days: past Azure Storage's 6-day limit for delays."""
+    options = df.RetryOptions(7 * 24 * 3600 * 1000, 2)
+    return (yield context.call_activity_with_retry("noop", options, 1))
 
 
 @app.orchestration_trigger(context_name="context")
