@@ -305,10 +305,11 @@ class Store:
                           (time.time(),))
         return rows[0][0] if rows else None
 
-    def due_messages(self, instance_id: str) -> list[Message]:
+    def due_messages(self, instance_id: str, ahead: float = 0.0) -> list[Message]:
+        """The instance's messages visible now (or within `ahead` seconds), oldest first."""
         rows = self._read("SELECT instance_id, event, execution_id, visible_at, timer_id, id "
                           "FROM messages WHERE instance_id=? AND visible_at <= ? ORDER BY id",
-                          (instance_id, time.time()))
+                          (instance_id, time.time() + ahead))
         return [Message(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     def commit_episode(self, c: EpisodeCommit) -> None:

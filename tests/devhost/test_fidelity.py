@@ -108,7 +108,7 @@ def test_waves_of_fresh_tasks_finish_with_at_most_the_cap_in_flight(fidelity_hos
     assert inst.status == "Completed", inst.output
     assert json.loads(inst.output) == [i * 10 for i in range(7)]
     assert flight.peak() == 3
-    assert sorted(flight.started()) == sorted(list(range(7)) + [1, 3, 5])
+    assert sorted(flight.started()) == sorted([*range(7), 1, 3, 5])
     assert json.loads(inst.custom_status) == {"done": 7}
 
 
