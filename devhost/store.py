@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE TABLE IF NOT EXISTS blob_receipts (
     key TEXT PRIMARY KEY, etag TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
     updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS timer_status (name TEXT PRIMARY KEY, status TEXT NOT NULL);
 """
 
 
@@ -398,3 +399,14 @@ class Store:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO blob_receipts VALUES (?,?,?,?,?)",
                        (key, receipt.etag, receipt.status, receipt.attempts, time.time()))
+
+    # -- timer-trigger schedule monitor ----------------------------------------------------------
+
+    def timer_status(self, name: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT status FROM timer_status WHERE name=?", (name.lower(),))
+        return json.loads(rows[0][0]) if rows else None
+
+    def put_timer_status(self, name: str, status: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO timer_status VALUES (?,?)",
+                       (name.lower(), json.dumps(status)))

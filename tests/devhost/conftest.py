@@ -43,8 +43,13 @@ def fidelity_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
     """The fidelity app (host.json: defaultVersion 2.0, NonRunningStates), keys generated."""
     data = tmp_path_factory.mktemp("fidelity")
     with Host(FIDELITY_APP, services.free_port(), data, activity_workers=6, start_azurite=False,
-              start_model_server=False, settings={"PURGE_LOG": str(data / "purge.log")}) as host:
+              start_model_server=False, settings=fidelity_settings(data)) as host:
         yield host
+
+
+def fidelity_settings(data: Path, schedule: str = "0 0 3 * * *") -> dict[str, str]:
+    """The fidelity app's settings: its timer function's schedule and log file."""
+    return {"PURGE_LOG": str(data / "purge.log"), "NIGHTLY_SCHEDULE": schedule}
 
 
 def start(host: Host, name: str, value: Any = None, instance_id: str | None = None) -> str:

@@ -224,14 +224,17 @@ def version_child(context: df.DurableOrchestrationContext):
 
 # -- (9) a timer trigger -------------------------------------------------------------------------
 
-@app.timer_trigger(schedule="0 0 3 * * *", arg_name="timer", run_on_startup=False,
-                   use_monitor=False)
-def nightly(timer: func.TimerRequest) -> None:
-    """Appends one line per run (past_due flag) to the file named by PURGE_LOG."""
+@app.timer_trigger(schedule="%NIGHTLY_SCHEDULE%", arg_name="timer", run_on_startup=False,
+                   use_monitor=True)
+@app.durable_client_input(client_name="client")
+async def nightly(timer: func.TimerRequest, client: df.DurableOrchestrationClient) -> None:
+    """Appends one line per run (past_due, how many instances the client sees) to PURGE_LOG."""
+    seen = await client.get_status_all()
     log = os.environ.get(PURGE_LOG_SETTING)
     if log:
         with open(log, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"past_due": timer.past_due}) + "\n")
+            out.write(json.dumps({"past_due": timer.past_due, "instances": len(seen),
+                                  "next": timer.schedule_status.get("Next")}) + "\n")
 
 
 @app.route(route="start/{name}", methods=["POST"])
