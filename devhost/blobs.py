@@ -26,7 +26,8 @@ from devhost.settings import SettingsError, storage_connection
 from devhost.store import Receipt, Store
 
 MAX_ATTEMPTS = 5
-CHUNK_BYTES = 4 * 1024 * 1024  # what a blob trigger's stream downloads per request
+CHUNK_BYTES = 1024 * 1024  # what a blob trigger's stream downloads per request (the storage
+# SDK's transport briefly needs several times this while reading one response)
 
 
 @dataclass
