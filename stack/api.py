@@ -26,9 +26,11 @@ class Response:
 class CallsApi:
     """A thin client over the calls routes of one host."""
 
-    def __init__(self, base_url: str, function_key: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, function_key: str, timeout: float = 30.0,
+                 system_key: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.function_key = function_key
+        self.system_key = system_key  # the durable webhooks need it (or the master key)
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: Any = None, *, keyed: bool = False,
@@ -73,7 +75,7 @@ class CallsApi:
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""
         path = (f"/runtime/webhooks/durabletask/instances/{call_id}"
-                f"?showHistory=true&code={urllib.parse.quote(self.function_key)}")
+                f"?showHistory=true&code={urllib.parse.quote(self.system_key)}")
         resp = self.request("GET", path)
         if resp.status not in (200, 202):
             raise ApiError(f"history of {call_id}: HTTP {resp.status}: {resp.body}")
