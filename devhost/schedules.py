@@ -1,15 +1,14 @@
 """Timer triggers: run `@app.timer_trigger` functions on their schedule, as the Functions host's
 timer listener does.
 
-Each function gets a `func.TimerRequest` (the concrete `azure.functions.timer.TimerRequest`:
-`past_due`, `schedule_status` with `Last`, `Next`,
-`LastUpdated`, `schedule` with `AdjustForDST`). Schedules are evaluated in UTC (the host's
-default without `WEBSITE_TIME_ZONE`). With `use_monitor` (default: on for schedules that recur
-every minute or less often) the last and next occurrence are kept in the task hub, so a host that
-was down at a due time runs the function once at start-up with `past_due` set; `run_on_startup`
-runs it once at start-up too. Runs of one function never overlap: the next one waits for the
-current one, as the host's listener awaits each invocation. Every run is logged like any other
-function execution.
+Each function gets a `func.TimerRequest` (the concrete `azure.functions.timer.TimerRequest`):
+`past_due`, `schedule_status` with `Last`, `Next`, `LastUpdated`, and `schedule` with
+`AdjustForDST`. Schedules are evaluated in UTC (the host's default without `WEBSITE_TIME_ZONE`).
+With `use_monitor` (default: on when occurrences are at least a minute apart) the last and next
+occurrence are kept in the task hub, so a host that was down at a due time runs the function once
+at start-up with `past_due` set; `run_on_startup` runs it once at start-up too. Runs of one
+function never overlap: the next one waits for the current one, as the host's listener awaits
+each invocation. Every run is logged like any other function execution.
 """
 
 from __future__ import annotations
