@@ -11,6 +11,7 @@ from pathlib import Path
 from devhost import services
 from devhost.host import Host, HostError
 from devhost.indexing import AppError
+from devhost.keys import KEY_FILE
 from devhost.settings import SettingsError
 from devhost.store import StoreBusyError
 
@@ -50,7 +51,9 @@ def run_start(args: argparse.Namespace) -> int:
     except (HostError, AppError, SettingsError, StoreBusyError, services.ServiceError) as exc:
         print(f"devhost: {exc}", file=sys.stderr)
         return 2
-    print(f"devhost: ready on {host.origin} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    print(f"devhost: ready on {host.origin}, durable RPC on {host.rpc_origin}; keys not set in "
+          f"the settings are in {host.data_dir / KEY_FILE} (Ctrl-C to stop)", file=sys.stderr,
+          flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from devhost import logs, services
+from devhost.admin import AdminApi
 from devhost.binding import Endpoints
 from devhost.blobs import BlobWatcher, service_client
 from devhost.durable_api import DurableApi
@@ -26,6 +27,8 @@ from devhost.http_triggers import HttpTriggers
 from devhost.indexing import AppIndex, load_app
 from devhost.invoke import Invoker
 from devhost.keys import HostKeys, load_keys
+from devhost.ncrontab import ScheduleError
+from devhost.schedules import TimerTriggers
 from devhost.server import HttpServer, build_app, build_rpc_app
 from devhost.settings import (
     DEV_BLOB_PORT,
@@ -117,6 +120,7 @@ class Host:
         endpoints = Endpoints(self.origin, self.hub, self.rpc_origin, keys.system)
         self.client_json = endpoints.client_binding()
         invoker = self._invoker = Invoker(self.app_dir)
+        self._parts = [invoker]  # from here on, stop() releases what was started
         workers = self.activity_workers or host_json.max_activities or DEFAULT_ACTIVITY_WORKERS
         durable = DurableApi(self.store, self.index, endpoints, keys,
                              replace_active=host_json.overridable_states == "AnyState",
@@ -125,14 +129,19 @@ class Host:
                             host_json.route_prefix)
         self.blobs = BlobWatcher(self.store, self.index.blobs, invoker, self.client_json,
                                  self.blob_poll_interval)
+        try:
+            self.timers = TimerTriggers(self.store, self.index.timers, invoker, self.client_json)
+        except ScheduleError as exc:
+            raise HostError(str(exc)) from exc
+        admin = AdminApi(self.index, keys, self.timers, self.blobs)
         runner = EpisodeRunner(self.index, provider=host_json.provider,
                                versions=host_json.versions)
-        self._parts = [invoker,
-                       Orchestrations(self.store, runner, signal, self.orchestrator_threads),
+        self._parts += [Orchestrations(self.store, runner, signal, self.orchestrator_threads),
                        Activities(self.store, self.index, invoker, signal, workers,
                                   self.client_json),
                        HttpServer(build_rpc_app(durable), self.rpc_port),
-                       HttpServer(build_app(durable, http), self.port), self.blobs]
+                       HttpServer(build_app(durable, http, admin), self.port), self.blobs,
+                       self.timers]
         for part in self._parts[1:]:
             part.start()
 

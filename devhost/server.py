@@ -2,7 +2,8 @@
 
 The public origin: `/api/...` functions (or host.json's `extensions.http.routePrefix`), the
 durable webhooks under `/runtime/webhooks/durabletask/` (system or master key) and
-`/admin/host/status` for readiness checks. The RPC listener, on 127.0.0.1 only, serves the
+`/admin/host/status` for readiness checks, `/admin/functions/{name}` to run a timer or blob
+function now (master key). The RPC listener, on 127.0.0.1 only, serves the
 durable API at `/durabletask/` for the SDK client, like the extension's `LocalHttpListener`.
 """
 
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devhost.admin import AdminApi
 from devhost.durable_api import DurableApi
 from devhost.http_triggers import HttpTriggers
 
@@ -32,13 +34,14 @@ async def _not_found(request: Request) -> Response:
     return Response(status_code=404)
 
 
-def build_app(durable: DurableApi, http: HttpTriggers) -> Starlette:
+def build_app(durable: DurableApi, http: HttpTriggers, admin: AdminApi) -> Starlette:
     """The public origin; fixed host paths first, so an empty `routePrefix` cannot shadow them."""
     prefix = f"/{http.prefix}" if http.prefix else ""
     return Starlette(routes=[
         Route("/runtime/webhooks/durabletask/{path:path}", durable.handle_webhook,
               methods=ALL_METHODS),
         Route("/admin/host/status", _host_status, methods=["GET"]),
+        Route("/admin/functions/{name}", admin.invoke, methods=["POST"]),
         Route(prefix + "/{path:path}", http.handle, methods=ALL_METHODS),
         Route(prefix or "/", http.handle, methods=ALL_METHODS),
         Route("/{path:path}", _not_found, methods=ALL_METHODS),

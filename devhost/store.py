@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE TABLE IF NOT EXISTS blob_receipts (
     key TEXT PRIMARY KEY, etag TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
     updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS timer_status (name TEXT PRIMARY KEY, status TEXT NOT NULL);
 """
 
 
@@ -305,10 +306,11 @@ class Store:
                           (time.time(),))
         return rows[0][0] if rows else None
 
-    def due_messages(self, instance_id: str) -> list[Message]:
+    def due_messages(self, instance_id: str, ahead: float = 0.0) -> list[Message]:
+        """The instance's messages visible now (or within `ahead` seconds), oldest first."""
         rows = self._read("SELECT instance_id, event, execution_id, visible_at, timer_id, id "
                           "FROM messages WHERE instance_id=? AND visible_at <= ? ORDER BY id",
-                          (instance_id, time.time()))
+                          (instance_id, time.time() + ahead))
         return [Message(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     def commit_episode(self, c: EpisodeCommit) -> None:
@@ -397,3 +399,14 @@ class Store:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO blob_receipts VALUES (?,?,?,?,?)",
                        (key, receipt.etag, receipt.status, receipt.attempts, time.time()))
+
+    # -- timer-trigger schedule monitor ----------------------------------------------------------
+
+    def timer_status(self, name: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT status FROM timer_status WHERE name=?", (name.lower(),))
+        return json.loads(rows[0][0]) if rows else None
+
+    def put_timer_status(self, name: str, status: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO timer_status VALUES (?,?)",
+                       (name.lower(), json.dumps(status)))

@@ -10,7 +10,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +27,11 @@ class CallsApi:
     """A thin client over the calls routes of one host."""
 
     def __init__(self, base_url: str, function_key: str, timeout: float = 30.0,
-                 system_key: Callable[[], str] | None = None) -> None:
+                 system_key: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.function_key = function_key
+        self.system_key = system_key  # the durable webhooks need it (or the master key)
         self.timeout = timeout
-        # The Durable webhooks take the extension's system key (read when first needed: the
-        # host creates it on its first start).
-        self.system_key = system_key or (lambda: function_key)
 
     def request(self, method: str, path: str, body: Any = None, *, keyed: bool = False,
                 raw: bytes | None = None) -> Response:
@@ -84,7 +81,7 @@ class CallsApi:
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""
         path = (f"/runtime/webhooks/durabletask/instances/{call_id}"
-                f"?showHistory=true&code={urllib.parse.quote(self.system_key())}")
+                f"?showHistory=true&code={urllib.parse.quote(self.system_key)}")
         resp = self.request("GET", path)
         if resp.status not in (200, 202):
             raise ApiError(f"history of {call_id}: HTTP {resp.status}: {resp.body}")

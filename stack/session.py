@@ -26,15 +26,8 @@ class LocalStack:
     def __init__(self, cfg: StackConfig, log: Callable[[str], None] = stderr_log) -> None:
         self.cfg = cfg
         self.log = log
-        self.api = CallsApi(cfg.host_url, cfg.function_key, system_key=self._system_key)
+        self.api = CallsApi(cfg.host_url, cfg.function_key, system_key=cfg.system_key)
         self.started: list[services.ServiceProcess] = []
-
-    def _system_key(self) -> str:
-        """The host's Durable system key (its setting, else the key file it wrote)."""
-        from devhost.keys import SYSTEM_SETTING, read_stored_keys
-
-        return (self.cfg.settings().get(SYSTEM_SETTING)
-                or read_stored_keys(self.cfg.data_dir).get("system", ""))
 
     def start(self) -> LocalStack:
         self.started = processes.start(self.cfg, log=self.log)

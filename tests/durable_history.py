@@ -82,7 +82,8 @@ class OrchestrationRun:
         self.runner = EpisodeRunner(_OneOrchestrator({self.name: self.handle}),
                                     provider=self.provider, versions=self.versions,
                                     clock=lambda: self.clock)
-        self.inst, start = new_instance(self.instance_id, self.name, json.dumps(self.input),
+        as_started = json.dumps(json.dumps(self.input))  # what `client.start_new` stores (§1.7)
+        self.inst, start = new_instance(self.instance_id, self.name, as_started,
                                         version=self.version)
         self.inst.execution_id = start.event["OrchestrationInstance"]["ExecutionId"]
         self._episode([start.event])
