@@ -241,8 +241,6 @@ def test_purge_keeps_what_finished_after_the_cutoff(host):
     assert host.store.get_instance(call_id) is not None
 
 
-@pytest.mark.xfail(reason="devhost runs no timer triggers yet (POST /admin/functions/{name} is "
-                          "being added on the devhost-fidelity branch)", strict=False)
 def test_the_purge_timer_runs_through_the_admin_api(host):
     """Azure's way to run a timer function now: POST /admin/functions/{name} with the master key."""
     call_id = start(host, fresh_id("timer"))
