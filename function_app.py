@@ -5,7 +5,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `api.blob_trigger`: a recording lands in `calls/` -> start `process_call` (once per content);
 - `orchestrators`: `process_call`, split -> transcribe -> merge -> extract -> approve -> store;
 - `activities.*`: one thin activity per stage over the framework-free `callinsights/` core;
-- `api.calls`: `GET /api/calls/{id}`, `GET /api/calls`, `POST /api/calls/{id}/approval`.
+- `api.calls`: `GET /api/calls/{id}/status` (public), `GET /api/calls/{id}`, `GET /api/calls`,
+  `POST /api/calls/{id}/approval` (customer data, behind `api.auth`);
+- `api.purge`: a daily timer purging durable history of calls stored long ago.
 """
 
 import azure.durable_functions as df
@@ -21,7 +23,7 @@ from activities import (
     store,
     transcribe_chunk,
 )
-from api import blob_trigger, calls
+from api import blob_trigger, calls, purge
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
@@ -35,3 +37,4 @@ app.register_functions(enrich.bp)
 app.register_functions(store.bp)
 app.register_functions(record_failure.bp)
 app.register_functions(calls.bp)
+app.register_functions(purge.bp)

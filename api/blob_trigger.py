@@ -1,11 +1,15 @@
 """Blob trigger on `calls/{name}`: start `process_call` once per recording.
 
-The instance id is the call id (derived from the content), so a trigger firing twice or the
-same recording uploaded twice finds the existing instance and starts nothing; only a `Failed`
-or `Terminated` previous run is restarted (`start_new` with an existing id would silently
-replace a running one). The check and the start are two calls, so two triggers for the same
-content in the same instant could both start; the second start then replaces the first run,
-which redoes idempotent work but never duplicates a record.
+The instance id is the call id (derived from the content, hashed in 1 MiB reads so a long
+recording is never copied whole into memory), so a trigger firing twice or the same recording
+uploaded twice finds the existing call and starts nothing:
+- a live instance (Pending/Running/Suspended), or one that Completed, is left alone;
+- with no instance (its history purged, see `api.purge`), a stored `Completed`/`Rejected`
+  record means the call is done: nothing starts;
+- only a `Failed`/`Terminated` run (or a `Failed` record) is started again.
+The check and the start are two calls. host.json sets `overridableExistingInstanceStates` to
+`NonRunningStates`, so when two triggers race, the extension refuses the second `start_new` for
+the running id (the SDK raises); that is treated as "already running", never as a failure.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ import azure.durable_functions as df
 import azure.functions as func
 from dateutil import parser as dateparser
 
-from callinsights.records import call_id_for
+from callinsights.call_ids import call_id_from_digest, digest_of_stream
+from callinsights.schema import CallStatus
 from callinsights.settings import Settings
+from orchestrators import ORCHESTRATOR
 
 bp = df.Blueprint()
 
-ORCHESTRATOR = "process_call"
 RESTARTABLE = {"Failed", "Terminated"}
+FINISHED_RECORDS = {CallStatus.COMPLETED.value, CallStatus.REJECTED.value}
 
 
 def uploaded_at(properties: dict | None) -> str | None:
@@ -48,20 +54,45 @@ def stored_properties(settings: Settings, container: str, name: str) -> dict | N
         return None
 
 
-def orchestration_input(blob_path: str, content: bytes, properties: dict | None,
-                        settings: Settings) -> dict:
-    """The `process_call` input (docs/architecture.md) for a blob at `container/name`."""
-    container, _, name = blob_path.partition("/")
-    container = container or settings.calls_container
-    call_id, digest = call_id_for(content)
-    return {"call_id": call_id, "container": container, "blob_name": name,
-            "content_hash": digest, "size_bytes": len(content),
-            "uploaded_at": uploaded_at(properties), "policy": settings.policy()}
+def orchestration_input(blob: func.InputStream, settings: Settings) -> dict:
+    """The `process_call` input (docs/architecture.md) for the triggering blob."""
+    container, _, name = (blob.name or "").partition("/")
+    digest, size = digest_of_stream(blob)
+    return {"call_id": call_id_from_digest(digest), "container": container or
+            settings.calls_container, "blob_name": name, "content_hash": digest,
+            "size_bytes": size, "uploaded_at": uploaded_at(blob.blob_properties),
+            "policy": settings.policy()}
 
 
-def should_start(runtime_status: str | None) -> bool:
-    """No instance yet, or the previous run failed or was terminated."""
-    return runtime_status is None or runtime_status in RESTARTABLE
+def should_start(runtime_status: str | None, record_status: str | None = None) -> bool:
+    """No instance and no finished record, or the previous run failed or was terminated."""
+    if runtime_status is None:
+        return record_status not in FINISHED_RECORDS
+    return runtime_status in RESTARTABLE
+
+
+def record_status(settings: Settings, call_id: str) -> str | None:
+    """The stored record's status; an unreachable store is an error (the trigger retries)."""
+    from callinsights.repository import repository_for
+
+    stored = repository_for(settings).get(call_id)
+    return stored.record.get("status") if stored else None
+
+
+async def runtime_of(client: df.DurableOrchestrationClient, call_id: str) -> str | None:
+    existing = await client.get_status(call_id)
+    return existing.runtime_status.name if existing and existing.runtime_status else None
+
+
+async def start_once(client: df.DurableOrchestrationClient, job: dict) -> bool:
+    """Start the call's run; False when another trigger's start got there first."""
+    try:
+        await client.start_new(ORCHESTRATOR, job["call_id"], job)
+    except Exception:
+        if await runtime_of(client, job["call_id"]) in (None, *RESTARTABLE):
+            raise  # not a duplicate start: a real failure to surface (the trigger retries)
+        return False
+    return True
 
 
 # Event Grid source: Flex Consumption runs blob triggers only from Event Grid (infra/ subscribes
@@ -72,15 +103,19 @@ def should_start(runtime_status: str | None) -> bool:
 async def start_process_call(blob: func.InputStream, client: df.DurableOrchestrationClient
                              ) -> None:
     settings = Settings.from_env()
-    job = orchestration_input(blob.name or "", blob.read(), blob.blob_properties, settings)
-    existing = await client.get_status(job["call_id"])
-    runtime = existing.runtime_status.name if existing and existing.runtime_status else None
-    if not should_start(runtime):
-        logging.info("call %s (%s) already %s; not starting again", job["call_id"],
-                     job["blob_name"], runtime)
+    job = orchestration_input(blob, settings)
+    call_id = job["call_id"]
+    runtime = await runtime_of(client, call_id)
+    stored = record_status(settings, call_id) if runtime is None else None
+    if not should_start(runtime, stored):
+        logging.info("call %s (%s) already %s; not starting again", call_id, job["blob_name"],
+                     runtime or f"stored as {stored}")
         return
     if job["uploaded_at"] is None:
         job["uploaded_at"] = uploaded_at(
             stored_properties(settings, job["container"], job["blob_name"]))
-    await client.start_new(ORCHESTRATOR, job["call_id"], job)
-    logging.info("started %s for %s as call %s", ORCHESTRATOR, job["blob_name"], job["call_id"])
+    if await start_once(client, job):
+        logging.info("started %s for %s as call %s", ORCHESTRATOR, job["blob_name"], call_id)
+    else:
+        logging.info("call %s (%s) was started by another trigger meanwhile", call_id,
+                     job["blob_name"])

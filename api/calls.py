@@ -1,10 +1,13 @@
-"""HTTP routes: a call's status, the list of calls, and a reviewer's approval decision.
+"""HTTP routes: a call's public status, its full data, the list of calls, and approvals.
 
-`GET /api/calls/{call_id}` is anonymous (the id is an unguessable content hash); listing and
-approving need the function key. The approval body is validated here, before it enters the
-orchestration's history, and the call must be awaiting approval (409 otherwise). Two approvals
-sent at the same moment can both pass that check; the orchestration consumes only the first and
-ignores the second (see docs/app.md), and the stored record names the reviewer who decided.
+- `GET /api/calls/{call_id}/status` (anonymous): status, stage and progress only; no customer
+  data (no names, quotes, transcript, record, flagged values, error text).
+- `GET /api/calls/{call_id}`, `GET /api/calls`, `POST /api/calls/{call_id}/approval`: customer
+  data, behind `api.auth.DATA` (the function key, or an Easy Auth sign-in).
+Call ids are exactly 32 lowercase hex digits (`callinsights.call_ids.is_call_id`); anything
+else is a 400. The approval body is validated here, before it enters the orchestration's
+history, and the call must be awaiting approval (409 otherwise). Two approvals sent at the same
+moment can both pass that check; the orchestration consumes only the first (docs/app.md).
 """
 
 from __future__ import annotations
@@ -16,25 +19,21 @@ from urllib.parse import urlsplit
 
 import azure.durable_functions as df
 import azure.functions as func
-from azure.durable_functions.models.OrchestrationRuntimeStatus import (
-    OrchestrationRuntimeStatus as Runtime,
-)
 from pydantic import ValidationError
 
+from api.auth import DATA
+from api.listing import Cursor, first_cursor, list_page
 from callinsights import status
+from callinsights.call_ids import is_call_id
 from callinsights.review import validation_reason
 from callinsights.schema import ApprovalDecision, CallStatus
 from callinsights.settings import Settings
+from orchestrators.approval import APPROVAL_EVENT
 
 bp = df.Blueprint()
 
-APPROVAL_EVENT = "Approval"
-ORCHESTRATOR = "process_call"
+DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-MAX_ID = 256  # the Durable extension's instance id limit
-_LIVE = [Runtime.Pending, Runtime.Running, Runtime.Suspended, Runtime.ContinuedAsNew,
-         Runtime.Failed, Runtime.Terminated, Runtime.Canceled]
-_FROM_RECORDS = {CallStatus.COMPLETED, CallStatus.REJECTED, CallStatus.FAILED}
 
 
 def respond(code: int, body: dict | list, headers: dict | None = None) -> func.HttpResponse:
@@ -46,15 +45,15 @@ def problem(code: int, message: str, **extra: object) -> func.HttpResponse:
     return respond(code, {"error": message, **extra})
 
 
-def call_id_of(req: func.HttpRequest) -> str | None:
-    """The route's call id, or None when it cannot be an instance id (it names no call)."""
-    call_id = req.route_params.get("call_id", "")
-    bad = (not call_id or len(call_id) > MAX_ID or call_id.startswith("@")
-           or any(c in call_id for c in "/\\?#"))
-    return None if bad or not call_id.isprintable() else call_id
+def bad_call_id(req: func.HttpRequest) -> func.HttpResponse | None:
+    """A 400 unless the route's call id is a call id."""
+    if is_call_id(req.route_params.get("call_id")):
+        return None
+    return problem(400, "a call id is 32 lowercase hex digits (the start of the recording's "
+                        "SHA-256)")
 
 
-def status_url(req: func.HttpRequest, call_id: str) -> str:
+def call_url(req: func.HttpRequest, call_id: str) -> str:
     parts = urlsplit(req.url)
     return f"{parts.scheme}://{parts.netloc}/api/calls/{call_id}"
 
@@ -75,49 +74,66 @@ def stored_record(call_id: str) -> dict | None:
     return stored.record if stored else None
 
 
-async def durable_status(client: df.DurableOrchestrationClient, call_id: str) -> dict | None:
+async def current_status(client: df.DurableOrchestrationClient, call_id: str) -> dict | None:
+    """The call status JSON (callinsights.status), the record read once the run has ended."""
     found = await client.get_status(call_id)
-    return found.to_json() if found else None
+    durable = found.to_json() if found else None
+    running = (durable or {}).get("runtimeStatus") in status.LIVE_RUNTIMES
+    return status.call_status(durable, None if running else stored_record(call_id))
 
 
-def needs_record(durable: dict | None) -> bool:
-    runtime = (durable or {}).get("runtimeStatus")
-    return runtime not in ("Pending", "Running", "Suspended", "ContinuedAsNew")
+@bp.route(route="calls/{call_id}/status", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.durable_client_input(client_name="client")
+async def get_call_status(req: func.HttpRequest, client: df.DurableOrchestrationClient
+                          ) -> func.HttpResponse:
+    if (refused := bad_call_id(req)) is not None:
+        return refused
+    call_id = req.route_params["call_id"]
+    body = await current_status(client, call_id)
+    if body is None:
+        return problem(404, f"no call {call_id}")
+    return respond(200, status.public_view(body))
 
 
-@bp.route(route="calls/{call_id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="calls/{call_id}", methods=["GET"], auth_level=DATA.auth_level)
 @bp.durable_client_input(client_name="client")
 async def get_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                    ) -> func.HttpResponse:
-    call_id = call_id_of(req)
-    body = None
-    if call_id:
-        durable = await durable_status(client, call_id)
-        body = status.call_status(durable, stored_record(call_id) if needs_record(durable)
-                                  else None)
+    if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
+        return refused
+    call_id = req.route_params["call_id"]
+    body = await current_status(client, call_id)
     if body is None:
-        return problem(404, f"no call {call_id or ''}".strip())
+        return problem(404, f"no call {call_id}")
     return respond(200, body)
 
 
-@bp.route(route="calls", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def list_parameters(req: func.HttpRequest) -> tuple[CallStatus | None, int, Cursor | None]:
+    """(status filter, page size, where to start); ValueError carries the reason for a 400."""
+    wanted = status.status_filter(req.params.get("status"))
+    try:
+        limit = int(req.params.get("limit") or DEFAULT_LIMIT)
+    except ValueError as exc:
+        raise ValueError("limit must be a whole number") from exc
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    token = req.params.get("continuation")
+    return wanted, limit, Cursor.decode(token) if token else first_cursor(wanted)
+
+
+@bp.route(route="calls", methods=["GET"], auth_level=DATA.auth_level)
 @bp.durable_client_input(client_name="client")
 async def list_calls(req: func.HttpRequest, client: df.DurableOrchestrationClient
                      ) -> func.HttpResponse:
+    if (refused := DATA.refusal(req)) is not None:
+        return refused
     try:
-        wanted = status.status_filter(req.params.get("status"))
-        limit = int(req.params.get("limit") or 100)
+        wanted, limit, cursor = list_parameters(req)
     except ValueError as exc:
         return problem(400, str(exc))
-    if not 1 <= limit <= MAX_LIMIT:
-        return problem(400, f"limit must be between 1 and {MAX_LIMIT}")
-    instances = await client.get_status_by(runtime_status=_LIVE)
-    durables = [i.to_json() for i in instances if i.name in (None, ORCHESTRATOR)]
-    records = []
-    if wanted is None or wanted in _FROM_RECORDS:
-        records = _repository().query(status=wanted.value if wanted else None, limit=limit)
-    calls = status.list_calls(durables, records, wanted)[:limit]
-    return respond(200, {"calls": calls, "count": len(calls)})
+    page = await list_page(client, _repository(), wanted, limit, cursor)
+    return respond(200, {"calls": page.calls, "count": len(page.calls),
+                         "continuation": page.continuation})
 
 
 def parse_approval(req: func.HttpRequest) -> ApprovalDecision:
@@ -132,21 +148,20 @@ def parse_approval(req: func.HttpRequest) -> ApprovalDecision:
         raise ValueError(validation_reason(exc)) from exc
 
 
-@bp.route(route="calls/{call_id}/approval", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="calls/{call_id}/approval", methods=["POST"], auth_level=DATA.auth_level)
 @bp.durable_client_input(client_name="client")
 async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                        ) -> func.HttpResponse:
-    call_id = call_id_of(req)
+    if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
+        return refused
+    call_id = req.route_params["call_id"]
     try:
         decision = parse_approval(req)
     except ValueError as exc:
         return problem(400, str(exc))
-    current = None
-    if call_id:
-        durable = await durable_status(client, call_id)
-        current = status.call_status(durable, stored_record(call_id) if not durable else None)
+    current = await current_status(client, call_id)
     if current is None:
-        return problem(404, f"no call {call_id or ''}".strip())
+        return problem(404, f"no call {call_id}")
     if current["status"] != CallStatus.AWAITING_APPROVAL:
         return problem(409, f"call {call_id} is not awaiting approval", status=current["status"])
     payload = {**decision.model_dump(mode="json"), "decided_at": datetime.now(UTC).isoformat()}
@@ -154,6 +169,6 @@ async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationCli
         await client.raise_event(call_id, APPROVAL_EVENT, payload)
     except Exception as exc:  # the instance finished between the check and the event
         return problem(409, f"call {call_id} is not awaiting approval: {exc}")
-    url = status_url(req, call_id)
+    url = call_url(req, call_id)
     return respond(202, {"call_id": call_id, "decision": decision.decision, "status_url": url},
                    headers={"Location": url})

@@ -40,6 +40,12 @@ def resolve_connection_string(connection_string: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _service(connection_string: str) -> BlobServiceClient:
+    """A connection string, or a blob service URL reached with the app's identity (no key)."""
+    if connection_string.startswith("https://") and "=" not in connection_string:
+        from azure.identity import DefaultAzureCredential
+
+        return BlobServiceClient(account_url=connection_string,
+                                 credential=DefaultAzureCredential())
     return BlobServiceClient.from_connection_string(resolve_connection_string(connection_string))
 
 

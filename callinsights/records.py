@@ -7,10 +7,10 @@ it needs no I/O beyond reading the transcript text.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from callinsights.call_ids import call_id_from_digest, digest_of_bytes
 from callinsights.review import apply_review, record_status
 from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, CallStatus, validate_value
 from callinsights.settings import Settings
@@ -128,6 +128,6 @@ def failure(settings: Settings, payload: dict) -> dict:
 
 
 def call_id_for(content: bytes) -> tuple[str, str]:
-    """(call id, content hash): the id is the first 32 hex digits of the content's SHA-256."""
-    digest = hashlib.sha256(content).hexdigest()
-    return digest[:32], digest
+    """(call id, content hash): the rule is `callinsights.call_ids`."""
+    digest = digest_of_bytes(content)
+    return call_id_from_digest(digest), digest

@@ -33,11 +33,32 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     return default if not raw else raw in {"1", "true", "yes", "on"}
 
 
+# The SDK turns a timer longer than the extension's `maximumShortTimerDuration` (6 days on Azure
+# Storage) into a LongTimerTask whose cancel never reaches the extension (SDK issue #573): the
+# call would stay Running until the deadline after a decision. The deadline stays below it.
+MAX_APPROVAL_DEADLINE_SECONDS = 6 * 24 * 3600.0
+AUTH_MODES = ("functionkey", "easyauth")
+# Identity-based `AzureWebJobsStorage` (no key): the runtime's own settings name the account.
+STORAGE_ACCOUNT_SETTING = "AzureWebJobsStorage__accountName"
+STORAGE_BLOB_URI_SETTING = "AzureWebJobsStorage__blobServiceUri"
+
+
+def _storage(env: Mapping[str, str], default: str) -> str:
+    """The blob connection: a connection string, else the identity-based account's blob URI."""
+    if env.get("AzureWebJobsStorage", "").strip():
+        return env["AzureWebJobsStorage"].strip()
+    if env.get(STORAGE_BLOB_URI_SETTING, "").strip():
+        return env[STORAGE_BLOB_URI_SETTING].strip()
+    if env.get(STORAGE_ACCOUNT_SETTING, "").strip():
+        return f"https://{env[STORAGE_ACCOUNT_SETTING].strip()}.blob.core.windows.net"
+    return default
+
+
 @dataclass(frozen=True)
 class Settings:
     """Deployment configuration. Build with `Settings.from_env()`; never read env elsewhere."""
 
-    # Storage
+    # Storage: a connection string, or the blob service URI of an identity-based connection
     storage_connection: str = "UseDevelopmentStorage=true"  # AzureWebJobsStorage
     calls_container: str = "calls"
     chunks_container: str = "chunks"
@@ -72,6 +93,12 @@ class Settings:
     confidence_threshold: float = 0.75
     approval_deadline_seconds: float = 72 * 3600.0
 
+    # Operations and access
+    history_retention_days: float = 30.0  # purge durable history of calls stored this long ago
+    auth_mode: str = "functionkey"  # or "easyauth": Entra ID sign-in in front of the data routes
+    auth_required_role: str = ""  # easyauth: an app role every caller of the data routes needs
+    website_auth_enabled: bool = False  # set by App Service when its authentication is on
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -81,6 +108,7 @@ class Settings:
             default = getattr(defaults, item.name)
             parse = _PARSERS[type(default)]
             values[item.name] = parse(env, ENV_NAMES[item.name], default)
+        values["storage_connection"] = _storage(env, defaults.storage_connection)
         settings = cls(**values)
         settings.validate()
         return settings
@@ -97,8 +125,20 @@ class Settings:
             raise ValueError("TRANSCRIPTION_MAX_ATTEMPTS must be at least 1")
         if not 0 < self.confidence_threshold <= 1:
             raise ValueError("CONFIDENCE_THRESHOLD must be in (0, 1]")
-        if self.approval_deadline_seconds <= 0:
-            raise ValueError("APPROVAL_DEADLINE_SECONDS must be positive")
+        if not 0 < self.approval_deadline_seconds < MAX_APPROVAL_DEADLINE_SECONDS:
+            raise ValueError(
+                f"APPROVAL_DEADLINE_SECONDS must be positive and under "
+                f"{MAX_APPROVAL_DEADLINE_SECONDS:.0f} (6 days, the Durable extension's longest "
+                "single timer; longer ones cannot be cancelled by the Python SDK)")
+        if self.history_retention_days < 0:
+            raise ValueError("HISTORY_RETENTION_DAYS must be 0 (never purge) or more")
+        if self.auth_mode.lower() not in AUTH_MODES:
+            raise ValueError(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, "
+                             f"got {self.auth_mode!r}")
+        if self.uses_easy_auth and not self.website_auth_enabled:
+            raise ValueError("AUTH_MODE=easyauth needs App Service Authentication turned on "
+                             "(WEBSITE_AUTH_ENABLED=true): without it anyone could send the "
+                             "X-MS-CLIENT-PRINCIPAL header the data routes trust")
 
     @property
     def uses_azure_openai(self) -> bool:
@@ -107,6 +147,10 @@ class Settings:
     @property
     def uses_cosmos(self) -> bool:
         return bool(self.cosmos_endpoint)
+
+    @property
+    def uses_easy_auth(self) -> bool:
+        return self.auth_mode.lower() == "easyauth"
 
     def policy(self) -> dict:
         """What the orchestrator needs, passed in its input (orchestrators read no env)."""

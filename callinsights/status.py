@@ -20,8 +20,11 @@ from typing import Any
 
 from callinsights.schema import CallStatus
 
-_ACTIVE = {"Running", "ContinuedAsNew", "Suspended"}
-_ENDED_BADLY = {"Failed", "Terminated", "Canceled"}
+# Durable runtime statuses, by what they mean for a call.
+ACTIVE_RUNTIMES = ("Running", "Suspended", "ContinuedAsNew")
+LIVE_RUNTIMES = ("Pending", *ACTIVE_RUNTIMES)
+ENDED_BADLY_RUNTIMES = ("Failed", "Terminated", "Canceled")
+FINISHED_RUNTIMES = ("Completed", *ENDED_BADLY_RUNTIMES)
 
 
 def _runtime(durable: dict) -> str:
@@ -52,11 +55,11 @@ def _call_status(durable: dict, record: dict | None) -> CallStatus:
     stage = _custom(durable).get("stage")
     if runtime == "Pending":
         return CallStatus.PENDING
-    if runtime in _ACTIVE:
+    if runtime in ACTIVE_RUNTIMES:
         if stage == "awaiting_approval":
             return CallStatus.AWAITING_APPROVAL
         return CallStatus.FAILED if stage == "failed" else CallStatus.RUNNING
-    if runtime in _ENDED_BADLY:
+    if runtime in ENDED_BADLY_RUNTIMES:
         return CallStatus.FAILED
     if record and record.get("status"):
         return CallStatus(record["status"])
@@ -105,6 +108,14 @@ def call_status(durable: dict | None, record: dict | None = None) -> dict | None
     if status is CallStatus.FAILED:
         body["error"] = _error(durable, record)
     return body
+
+
+PUBLIC_FIELDS = ("call_id", "status", "stage", "progress")
+
+
+def public_view(body: dict) -> dict:
+    """What anyone holding the call id may see: no names, quotes, record or error text."""
+    return {key: body.get(key) for key in PUBLIC_FIELDS}
 
 
 def status_filter(value: str | None) -> CallStatus | None:

@@ -14,17 +14,20 @@ import threading
 import time
 from dataclasses import dataclass
 
+from azure.core import MatchConditions
 from azure.core.exceptions import AzureError, ResourceNotFoundError
-from azure.functions.blob import InputStream
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.blob import BlobProperties, BlobServiceClient, ContainerClient
 
 from devhost import logs
+from devhost.blob_stream import BlobInputStream
 from devhost.indexing import AppFunction
 from devhost.invoke import Invoker
 from devhost.settings import SettingsError, storage_connection
 from devhost.store import Receipt, Store
 
 MAX_ATTEMPTS = 5
+CHUNK_BYTES = 1024 * 1024  # what a blob trigger's stream downloads per request (the storage
+# SDK's transport briefly needs several times this while reading one response)
 
 
 @dataclass
@@ -54,7 +57,24 @@ class Watch:
 
 def service_client(connection: str) -> BlobServiceClient:
     return BlobServiceClient.from_connection_string(
-        connection, retry_total=0, connection_timeout=5, read_timeout=30)
+        connection, retry_total=0, connection_timeout=5, read_timeout=30,
+        max_single_get_size=CHUNK_BYTES, max_chunk_get_size=CHUNK_BYTES)
+
+
+def input_stream(container: ContainerClient, blob: BlobProperties) -> BlobInputStream:
+    """The trigger argument: blob path with its container, URI, length, properties."""
+    settings = blob.content_settings
+    properties = {"Length": blob.size, "ETag": blob.etag,
+                  "ContentType": settings.content_type if settings else None,
+                  "LastModified": blob.last_modified.isoformat() if blob.last_modified else None}
+    return BlobInputStream(container.download_blob(blob.name, etag=blob.etag,
+                                                   match_condition=_IF_MATCH),
+                           name=f"{container.container_name}/{blob.name}",
+                           uri=f"{container.url}/{blob.name}", length=blob.size,
+                           blob_properties=properties, metadata=dict(blob.metadata or {}))
+
+
+_IF_MATCH = MatchConditions.IfNotModified
 
 
 class BlobWatcher:
@@ -147,14 +167,21 @@ class BlobWatcher:
         started = time.monotonic()
         name = f"{watch.container}/{blob.name}"
         try:
-            data = container.download_blob(blob.name).readall()
-            stream = InputStream(data=data, name=name, length=len(data),
-                                 uri=f"{container.url}/{blob.name}",
-                                 blob_properties={"Length": blob.size, "ETag": blob.etag},
-                                 metadata=dict(blob.metadata or {}))
-            self.invoker.call(fn, self.invoker.arguments(fn, stream, self.client_json))
+            self.invoker.call(fn, self.invoker.arguments(fn, input_stream(container, blob),
+                                                         self.client_json))
             outcome, ok = "Succeeded", True
         except Exception as exc:
             outcome, ok = f"Failed ({type(exc).__name__}: {exc})", False
         logs.execution(fn.name, name, time.monotonic() - started, outcome)
         return ok
+
+    def run_now(self, function_name: str, path: str) -> bool:
+        """Invoke a blob-triggered function for `container/name` at once, receipts aside
+        (the admin endpoint's manual run)."""
+        watch = next(w for w in self.watches if w.function.name.lower() == function_name.lower())
+        container_name, _, blob_name = path.strip("/").partition("/")
+        if container_name != watch.container:
+            raise ValueError(f"{path} is not in container {watch.container}")
+        container = self._container(watch)
+        blob = container.get_blob_client(blob_name).get_blob_properties()
+        return self._invoke(watch, container, blob)

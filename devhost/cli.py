@@ -11,6 +11,7 @@ from pathlib import Path
 from devhost import services
 from devhost.host import Host, HostError
 from devhost.indexing import AppError
+from devhost.keys import KEY_FILE
 from devhost.settings import SettingsError
 from devhost.store import StoreBusyError
 
@@ -23,6 +24,9 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--app-dir", type=Path, default=Path("."),
                        help="folder holding function_app.py (default: current folder)")
     start.add_argument("--port", type=int, default=7071)
+    start.add_argument("--rpc-port", type=int, default=None,
+                       help="loopback port of the durable RPC API the SDK client uses "
+                            "(default: 17071, or a free port when that is taken)")
     start.add_argument("--data-dir", type=Path, default=Path(".data"),
                        help="task hub, logs and Azurite data (default: .data)")
     start.add_argument("--activity-workers", type=int, default=None,
@@ -38,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
 def run_start(args: argparse.Namespace) -> int:
     host = Host(args.app_dir, args.port, args.data_dir, activity_workers=args.activity_workers,
                 start_azurite=not args.no_azurite, start_model_server=not args.no_model_server,
-                blob_poll_interval=args.blob_poll_interval)
+                blob_poll_interval=args.blob_poll_interval, rpc_port=args.rpc_port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -47,7 +51,9 @@ def run_start(args: argparse.Namespace) -> int:
     except (HostError, AppError, SettingsError, StoreBusyError, services.ServiceError) as exc:
         print(f"devhost: {exc}", file=sys.stderr)
         return 2
-    print(f"devhost: ready on {host.origin} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    print(f"devhost: ready on {host.origin}, durable RPC on {host.rpc_origin}; keys not set in "
+          f"the settings are in {host.data_dir / KEY_FILE} (Ctrl-C to stop)", file=sys.stderr,
+          flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -1,5 +1,6 @@
-"""The Durable extension's HTTP API: what `DurableOrchestrationClient` calls (at `rpcBaseUrl`)
-and the public `/runtime/webhooks/durabletask/...` links, served by one handler (spec §4.2-4.5).
+"""The Durable extension's HTTP API: what `DurableOrchestrationClient` calls (at `rpcBaseUrl`,
+the loopback RPC listener) and the public `/runtime/webhooks/durabletask/...` links, which need
+the system key or the master key as on Azure; one handler serves both (spec §4.2-4.5).
 
 Every response is either empty or JSON, because the SDK client parses every body as JSON.
 """
@@ -18,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from devhost import history as h
-from devhost.binding import RPC_PATH, WEBHOOK_PATH, Endpoints
+from devhost.binding import RPC_PATH, WEBHOOK_PATH, Endpoints, authority
 from devhost.episode import FunctionLookup, new_instance
+from devhost.keys import HostKeys, given_key
 from devhost.rewind import RewindError, rewind_instance
 from devhost.status import RUNNING_STATES, public_history, status_json
-from devhost.store import TERMINAL, Message, Store
+from devhost.store import TERMINAL, Instance, Message, Store
 
 _ROUTES = [
     ("start", re.compile(r"^orchestrators/(?P<name>[^/]+)(?:/(?P<id>[^/]+))?$")),
@@ -33,20 +35,34 @@ _ROUTES = [
 ]
 _BAD_ID = re.compile(r"[/\\?#\x00-\x1f\x7f]")
 PAGE_SIZE = 100
+BAD_ARGUMENTS = "One or more of the arguments submitted is incorrect"
+SERVER_ERROR = "Something went wrong while processing your request"
+ALREADY_EXISTS = "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException"
 
 
 class ApiError(Exception):
-    """An error answer: status code and optional JSON message."""
+    """An error answer: status code and, optionally, the extension's error body
+    (`CreateErrorResponse`: `Message`, `ExceptionMessage`, `ExceptionType`)."""
 
-    def __init__(self, status: int, message: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+    def __init__(self, status: int, detail: str | None = None, *, message: str | None = None,
+                 exception_type: str = "System.ArgumentException") -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+        self.message, self.exception_type = message, exception_type
 
     def response(self) -> Response:
-        if self.message is None:
+        if self.detail is None:
             return Response(status_code=self.status)
-        return JSONResponse({"Message": self.message, "ExceptionMessage": self.message},
-                            status_code=self.status)
+        return JSONResponse({"Message": self.message or self.detail,
+                             "ExceptionMessage": self.detail,
+                             "ExceptionType": self.exception_type}, status_code=self.status)
+
+
+def already_exists(status: str) -> ApiError:
+    """DTFx's dedupe refusal (`OrchestrationAlreadyExistsException`), which the extension's
+    HTTP handler answers with 500; SDK 1.7.0's `start_new` raises `Exception(<this body>)`."""
+    return ApiError(500, f"An Orchestration instance with the status {status} already exists.",
+                    message=SERVER_ERROR, exception_type=ALREADY_EXISTS)
 
 
 def _flag(query: dict[str, str], name: str, default: bool) -> bool:
@@ -72,15 +88,30 @@ def _json_body(raw: bytes) -> Any:
 
 
 class DurableApi:
-    """Starlette endpoint for both base paths."""
+    """Starlette endpoints: `handle_webhook` (public, keyed) and `handle_rpc` (loopback only).
 
-    def __init__(self, store: Store, functions: FunctionLookup, endpoints: Endpoints) -> None:
-        self.store, self.functions, self.endpoints = store, functions, endpoints
+    `replace_active` follows host.json `overridableExistingInstanceStates` (AnyState replaces a
+    running instance on start; NonRunningStates, the default, refuses); `default_version` is
+    host.json `defaultVersion`, given to instances started without `?version=`.
+    """
 
-    async def handle(self, request: Request) -> Response:
-        path = request.url.path
-        base = WEBHOOK_PATH if path.startswith(WEBHOOK_PATH) else RPC_PATH.rstrip("/")
-        relative = path[len(base):].strip("/")
+    def __init__(self, store: Store, functions: FunctionLookup, endpoints: Endpoints,
+                 keys: HostKeys, *, replace_active: bool = False,
+                 default_version: str = "") -> None:
+        self.store, self.functions, self.endpoints, self.keys = store, functions, endpoints, keys
+        self.replace_active, self.default_version = replace_active, default_version
+
+    async def handle_webhook(self, request: Request) -> Response:
+        """Every webhook route, status included, needs the system key or the master key."""
+        if not self.keys.allows("system", given_key(request.query_params, request.headers)):
+            return Response(status_code=401)
+        return await self._handle(request, WEBHOOK_PATH)
+
+    async def handle_rpc(self, request: Request) -> Response:
+        return await self._handle(request, RPC_PATH.rstrip("/"))
+
+    async def _handle(self, request: Request, base: str) -> Response:
+        relative = request.url.path[len(base):].strip("/")
         query = {k.lower(): v for k, v in request.query_params.items()}
         try:
             for kind, pattern in _ROUTES:
@@ -91,8 +122,7 @@ class DurableApi:
         except ApiError as error:
             return error.response()
         except ValueError as error:  # malformed query values (top, timeout, continuation token)
-            return ApiError(400, f"One or more of the arguments submitted is incorrect: "
-                                 f"{error}").response()
+            return ApiError(400, str(error), message=BAD_ARGUMENTS).response()
 
     # -- start -----------------------------------------------------------------------------------
 
@@ -105,23 +135,29 @@ class DurableApi:
         found = self.functions.orchestrator(name)
         if found is None:
             raise ApiError(400, f"The function '{name}' doesn't exist, is disabled, or is not "
-                                "an orchestrator function.")
+                                "an orchestrator function.", message=BAD_ARGUMENTS)
         instance_id = id or _new_id()
         if instance_id.startswith("@") or _BAD_ID.search(instance_id) or len(instance_id) > 256:
-            raise ApiError(400, f"Invalid instance id: {instance_id!r}")
-        inst, start = new_instance(instance_id, found[0], input_text)
-        if not self.store.create_instance(inst, start):
-            raise ApiError(409, f"An orchestration instance with the ID '{instance_id}' is "
-                                "already running.")
+            raise ApiError(400, f"Invalid instance id: {instance_id!r}", message=BAD_ARGUMENTS)
+        self._create(instance_id, found[0], input_text,
+                     query.get("version") or self.default_version)
         if "timeout" in query and "pollinginterval" in query:
             done = await self._wait(instance_id, float(query["timeout"]),
                                     float(query["pollinginterval"]))
             if done is not None:
                 return JSONResponse(status_json(done).get("output"), status_code=200)
-        return self._check_status(instance_id)
+        return self._check_status(request, instance_id)
 
-    def _check_status(self, instance_id: str) -> Response:
-        payload = self.endpoints.check_status_payload(instance_id)
+    def _create(self, instance_id: str, name: str, input_text: str | None,
+                version: str) -> None:
+        inst, start = new_instance(instance_id, name, input_text, version=version)
+        existing = self.store.create_instance(inst, start, replace_active=self.replace_active)
+        if existing is not None:
+            raise already_exists(existing)
+
+    def _check_status(self, request: Request, instance_id: str) -> Response:
+        """`CreateCheckStatusResponse`: links on the request's origin, `Location`, `Retry-After`."""
+        payload = self.endpoints.check_status_payload(instance_id, authority(str(request.url)))
         return JSONResponse(payload, status_code=202, headers={
             "Location": payload["statusQueryGetUri"], "Retry-After": "10"})
 
@@ -158,11 +194,12 @@ class DurableApi:
             history = public_history(self.store.get_events(id), show_input=show_input,
                                      show_output=_flag(query, "showHistoryOutput", False))
         body = status_json(inst, show_input=show_input, history=history)
-        if inst.status in RUNNING_STATES:
-            location = self.endpoints.management_urls(id)["statusQueryGetUri"]
+        if inst.status in RUNNING_STATES:  # Location is the request's own URL, as in the extension
             return JSONResponse(body, status_code=202,
-                                headers={"Location": location, "Retry-After": "5"})
-        return JSONResponse(body, status_code=200)
+                                headers={"Location": str(request.url), "Retry-After": "5"})
+        failed_as_500 = _flag(query, "returnInternalServerErrorOnFailure", False)
+        return JSONResponse(body, status_code=500 if inst.status == "Failed" and failed_as_500
+                            else 200)
 
     def _filtered(self, query: dict[str, str], **page: int) -> list:
         statuses = [s.strip() for s in query.get("runtimestatus", "").split(",") if s.strip()]
@@ -217,7 +254,7 @@ class DurableApi:
         inst = self._existing(id)
         reason = query.get("reason")
         if op == "restart":
-            return self._restart(inst, _flag(query, "restartWithNewInstanceId", True))
+            return self._restart(request, inst, _flag(query, "restartWithNewInstanceId", True))
         if op == "rewind":
             if inst.status != "Failed":
                 raise ApiError(410, f"Instance {id} is {inst.status}; only Failed can rewind.")
@@ -235,12 +272,11 @@ class DurableApi:
         self.store.enqueue(Message(id, factories[op](reason)))
         return Response(status_code=202)
 
-    def _restart(self, inst: Any, new_id: bool) -> Response:
+    def _restart(self, request: Request, inst: Instance, new_id: bool) -> Response:
+        """`RestartAsync` is `StartNewAsync` with the old name and input (same dedupe rule)."""
         instance_id = _new_id() if new_id else inst.instance_id
-        fresh, start = new_instance(instance_id, inst.name, inst.input)
-        if not self.store.create_instance(fresh, start):
-            raise ApiError(409, f"Instance {instance_id} is still running.")
-        return self._check_status(instance_id)
+        self._create(instance_id, inst.name, inst.input, self.default_version)
+        return self._check_status(request, instance_id)
 
 
 def _new_id() -> str:

@@ -74,9 +74,10 @@ def orchestrator_completed(at: datetime | None = None) -> dict[str, Any]:
 
 def execution_started(name: str, instance_id: str, execution_id: str, input_text: str | None,
                       parent: dict[str, Any] | None = None,
-                      at: datetime | None = None) -> dict[str, Any]:
+                      at: datetime | None = None, version: str = "") -> dict[str, Any]:
     """`input_text` is the JSON text of the input value (None for no input)."""
-    return _event(EventType.EXECUTION_STARTED, at=at, Name=name, Version="", Input=input_text,
+    return _event(EventType.EXECUTION_STARTED, at=at, Name=name, Version=version,
+                  Input=input_text,
                   OrchestrationInstance={"InstanceId": instance_id, "ExecutionId": execution_id},
                   ParentInstance=parent, Tags=None, Generation=0)
 

@@ -18,14 +18,18 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from devhost import logs, services
+from devhost.admin import AdminApi
 from devhost.binding import Endpoints
 from devhost.blobs import BlobWatcher, service_client
 from devhost.durable_api import DurableApi
 from devhost.episode import EpisodeRunner
-from devhost.http_triggers import KEY_SETTING, HttpTriggers
+from devhost.http_triggers import HttpTriggers
 from devhost.indexing import AppIndex, load_app
 from devhost.invoke import Invoker
-from devhost.server import HttpServer, build_app
+from devhost.keys import HostKeys, load_keys
+from devhost.ncrontab import ScheduleError
+from devhost.schedules import TimerTriggers
+from devhost.server import HttpServer, build_app, build_rpc_app
 from devhost.settings import (
     DEV_BLOB_PORT,
     DEV_STORAGE,
@@ -39,6 +43,7 @@ from devhost.store import TERMINAL, Instance, Store
 from devhost.workers import Activities, Orchestrations, Signal
 
 DEFAULT_ACTIVITY_WORKERS = 4
+DEFAULT_RPC_PORT = 17071  # the extension's LocalHttpListener default
 T = TypeVar("T")
 
 
@@ -53,9 +58,11 @@ class Host:
                  data_dir: Path | str = ".data", *, activity_workers: int | None = None,
                  orchestrator_threads: int = 2, start_azurite: bool = True,
                  start_model_server: bool = True, settings: dict[str, str] | None = None,
-                 blob_poll_interval: float = 2.0, log_level: int = logging.INFO) -> None:
+                 blob_poll_interval: float = 2.0, log_level: int = logging.INFO,
+                 rpc_port: int | None = None) -> None:
         self.app_dir = Path(app_dir).resolve()
         self.port = port
+        self.rpc_port = rpc_port
         self.data_dir = Path(data_dir).resolve()
         self.activity_workers = activity_workers
         self.orchestrator_threads = orchestrator_threads
@@ -65,6 +72,7 @@ class Host:
         self.log_level = log_level
         self.index: AppIndex | None = None
         self.store: Store | None = None
+        self.keys: HostKeys | None = None
         self._companions: list[services.ServiceProcess] = []
         self._parts: list = []
         self._saved_env: dict[str, str | None] = {}
@@ -72,6 +80,11 @@ class Host:
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def rpc_origin(self) -> str:
+        """The loopback listener the SDK client talks to (the binding's `rpcBaseUrl`)."""
+        return f"http://127.0.0.1:{self.rpc_port}"
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -100,22 +113,35 @@ class Host:
         signal = Signal()
         self.store = Store(self.data_dir / f"taskhub-{self.hub}.sqlite", signal.notify)
         self.store.release_claims()
-        endpoints = Endpoints(self.origin, self.hub, key=os.environ.get(KEY_SETTING, ""))
+        self.keys = keys = load_keys(self.data_dir)
+        if self.rpc_port is None:
+            self.rpc_port = (DEFAULT_RPC_PORT if not services.port_open(DEFAULT_RPC_PORT)
+                             else services.free_port())
+        endpoints = Endpoints(self.origin, self.hub, self.rpc_origin, keys.system)
         self.client_json = endpoints.client_binding()
         invoker = self._invoker = Invoker(self.app_dir)
+        self._parts = [invoker]  # from here on, stop() releases what was started
         workers = self.activity_workers or host_json.max_activities or DEFAULT_ACTIVITY_WORKERS
-        server = HttpServer(build_app(DurableApi(self.store, self.index, endpoints),
-                                      HttpTriggers(self.index.http, invoker, self.client_json,
-                                                   host_json.route_prefix)),
-                            self.port)
+        durable = DurableApi(self.store, self.index, endpoints, keys,
+                             replace_active=host_json.overridable_states == "AnyState",
+                             default_version=host_json.versions.default)
+        http = HttpTriggers(self.index.http, invoker, self.client_json, keys,
+                            host_json.route_prefix)
         self.blobs = BlobWatcher(self.store, self.index.blobs, invoker, self.client_json,
                                  self.blob_poll_interval)
-        self._parts = [invoker,
-                       Orchestrations(self.store, EpisodeRunner(self.index), signal,
-                                      self.orchestrator_threads),
+        try:
+            self.timers = TimerTriggers(self.store, self.index.timers, invoker, self.client_json)
+        except ScheduleError as exc:
+            raise HostError(str(exc)) from exc
+        admin = AdminApi(self.index, keys, self.timers, self.blobs)
+        runner = EpisodeRunner(self.index, provider=host_json.provider,
+                               versions=host_json.versions)
+        self._parts += [Orchestrations(self.store, runner, signal, self.orchestrator_threads),
                        Activities(self.store, self.index, invoker, signal, workers,
                                   self.client_json),
-                       server, self.blobs]
+                       HttpServer(build_rpc_app(durable), self.rpc_port),
+                       HttpServer(build_app(durable, http, admin), self.port), self.blobs,
+                       self.timers]
         for part in self._parts[1:]:
             part.start()
 

@@ -6,8 +6,6 @@ management links to this origin) and `func.HttpResponse`/`str` results become HT
 
 from __future__ import annotations
 
-import hmac
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -20,8 +18,8 @@ from starlette.responses import PlainTextResponse, Response
 from devhost import logs
 from devhost.indexing import AppFunction
 from devhost.invoke import Invoker, OutValue
+from devhost.keys import HostKeys, given_key
 
-KEY_SETTING = "DEVHOST_FUNCTION_KEY"
 _CONSTRAINTS = {"int": r"-?\d+", "long": r"-?\d+", "alpha": r"[A-Za-z]+",
                 "bool": r"(?i:true|false)",
                 "guid": r"[0-9A-Fa-f]{8}-?(?:[0-9A-Fa-f]{4}-?){3}[0-9A-Fa-f]{12}",
@@ -81,13 +79,6 @@ def build_routes(functions: list[AppFunction]) -> list[HttpRoute]:
     return sorted(routes, key=lambda r: (-r.literal_weight, r.template.count("{")))
 
 
-def _authorised(route: HttpRoute, request: Request, expected: str) -> bool:
-    if route.auth_level == "anonymous":
-        return True
-    given = request.query_params.get("code") or request.headers.get("x-functions-key") or ""
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
-
-
 def to_response(result: Any) -> Response:
     if result is None:
         return Response(status_code=204)
@@ -107,11 +98,10 @@ class HttpTriggers:
     """Starlette endpoint for `/<routePrefix>/...` (default `api`)."""
 
     def __init__(self, functions: list[AppFunction], invoker: Invoker, client_json: str,
-                 prefix: str = "api") -> None:
+                 keys: HostKeys, prefix: str = "api") -> None:
         self.routes = build_routes(functions)
         self.prefix = prefix.strip("/")
-        self.invoker, self.client_json = invoker, client_json
-        self.key = os.environ.get(KEY_SETTING, "")  # read once, like the runtime's key store
+        self.invoker, self.client_json, self.keys = invoker, client_json, keys
 
     def match(self, path: str, method: str) -> tuple[HttpRoute, dict[str, str]] | None:
         for route in self.routes:
@@ -126,7 +116,8 @@ class HttpTriggers:
         if found is None:
             return Response(status_code=404)
         route, params = found
-        if not _authorised(route, request, self.key):
+        if not self.keys.allows(route.auth_level, given_key(request.query_params,
+                                                            request.headers)):
             return PlainTextResponse("Unauthorized: a function key is required (?code= or "
                                      "x-functions-key)", status_code=401)
         http_request = func.HttpRequest(

@@ -54,6 +54,7 @@ class AppIndex:
     activities: dict[str, AppFunction] = field(default_factory=dict)
     http: list[AppFunction] = field(default_factory=list)
     blobs: list[AppFunction] = field(default_factory=list)
+    timers: list[AppFunction] = field(default_factory=list)
     other: list[AppFunction] = field(default_factory=list)
 
     def orchestrator(self, name: str) -> tuple[str, Callable[[str], str]] | None:
@@ -66,6 +67,10 @@ class AppIndex:
 
     def activity_names(self) -> list[str]:
         return [f.name for f in self.activities.values()]
+
+    def function(self, name: str) -> AppFunction | None:
+        """Any function by its function name (case-insensitive, as the host's admin API)."""
+        return next((f for f in self.functions if f.name.lower() == name.lower()), None)
 
 
 def _index_function(fn: Any) -> AppFunction:
@@ -98,6 +103,8 @@ def build_index(functions: list[Any]) -> AppIndex:
             index.http.append(entry)
         elif entry.kind == "blobTrigger":
             index.blobs.append(entry)
+        elif entry.kind == "timerTrigger":
+            index.timers.append(entry)
         else:
             index.other.append(entry)
     return index

@@ -17,9 +17,11 @@ class HostProcess:
     """`python -m devhost start` in its own process group; `kill()` is a real `kill -9`."""
 
     def __init__(self, app_dir: Path, data_dir: Path, port: int | None = None,
-                 env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> None:
+                 env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+                 rpc_port: int | None = None) -> None:
         self.app_dir, self.data_dir = app_dir, data_dir
         self.port = port or services.free_port()
+        self.rpc_port = rpc_port or services.free_port()
         self.env = env or {}
         self.extra_args = extra_args or []
         self.process: subprocess.Popen | None = None
@@ -28,11 +30,17 @@ class HostProcess:
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def rpc_origin(self) -> str:
+        """The loopback durable API the SDK client uses (no key needed there, as on Azure)."""
+        return f"http://127.0.0.1:{self.rpc_port}"
+
     def start(self, timeout: float = 60.0) -> HostProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "devhost-process.log", "ab")  # noqa: SIM115 - child owns it
         argv = [sys.executable, "-m", "devhost", "start", "--app-dir", str(self.app_dir),
-                "--port", str(self.port), "--data-dir", str(self.data_dir), *self.extra_args]
+                "--port", str(self.port), "--rpc-port", str(self.rpc_port),
+                "--data-dir", str(self.data_dir), *self.extra_args]
         root = str(services.PROJECT_ROOT)
         env = {**os.environ, **self.env,
                "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}

@@ -8,12 +8,11 @@ where the state travels inside the exception text after `$OutOfProcData$:`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
-WHEN_ANY, WHEN_ALL = 11, 12
 
 
 @dataclass
@@ -27,11 +26,20 @@ class OrchestratorResult:
     custom_status: Any = None
     has_custom_status: bool = False
     error: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)  # the raw OrchestratorState JSON
+
+
+DEFAULT_HTTP_ASYNC_SLEEP_MS = 30000  # HttpOptions.DefaultAsyncRequestSleepTimeMilliseconds
 
 
 def context_json(instance_id: str, history: list[dict[str, Any]],
-                 parent_instance_id: str | None) -> str:
-    """The orchestration trigger payload the extension sends (spec §1.2), schema V3."""
+                 parent_instance_id: str | None,
+                 timer_fields: dict[str, str] | None = None) -> str:
+    """The orchestration trigger payload the extension sends (spec §1.2), schema V3.
+
+    `timer_fields` are the provider's `longRunningTimerIntervalDuration` and
+    `maximumShortTimerDuration` (devhost.provider); the extension always sends both.
+    """
     started = history[1]
     raw_input = started.get("Input")
     return json.dumps({
@@ -42,6 +50,8 @@ def context_json(instance_id: str, history: list[dict[str, Any]],
         "parentInstanceId": parent_instance_id,
         "upperSchemaVersion": 1,
         "upperSchemaVersionNew": 2,
+        **(timer_fields or {}),
+        "defaultHttpAsyncRequestSleepTimeMillseconds": DEFAULT_HTTP_ASYNC_SLEEP_MS,
     })
 
 
@@ -70,13 +80,6 @@ def decode_state(state: dict[str, Any], error: str | None = None) -> Orchestrato
         custom_status=state.get("customStatus"),
         has_custom_status="customStatus" in state,
         error=error,
+        state=state,
     )
 
-
-def leaves(actions: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Depth-first leaves of the action tree: each scheduled task appears once, in yield order."""
-    for action in actions:
-        if action.get("actionType") in (WHEN_ANY, WHEN_ALL):
-            yield from leaves(action.get("compoundActions") or [])
-        else:
-            yield action

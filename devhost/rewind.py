@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from devhost.history import EventType, played
-from devhost.progress import Progress
 from devhost.store import ActivityItem, EpisodeCommit, Instance, Store
 
 
@@ -21,25 +20,20 @@ class RewindError(ValueError):
 
 def rewind_instance(store: Store, inst: Instance, reason: str | None) -> None:
     events = store.get_events(inst.instance_id)
-    progress = Progress.from_dict(inst.engine)
+    in_retry_loops = set(inst.engine.get("retry_attempts") or [])
     scheduled = {e["EventId"]: e for e in events if e["EventType"] == EventType.TASK_SCHEDULED}
     failed = [e["TaskScheduledId"] for e in events if e["EventType"] == EventType.TASK_FAILED]
-    if not failed or any(str(task_id) in progress.retry_ids for task_id in failed):
+    if not failed or any(task_id in in_retry_loops for task_id in failed):
         raise RewindError(f"instance {inst.instance_id} has no plain failed activity to rewind")
     kept = [e for e in events if e["EventType"] not in (EventType.TASK_FAILED,
                                                         EventType.EXECUTION_COMPLETED)]
-    completed = [e for e in events if e["EventType"] == EventType.EXECUTION_COMPLETED]
-    if completed and completed[-1]["EventId"] == progress.next_id - 1:
-        progress.next_id -= 1
     work = []
     for task_id in failed:
         origin = scheduled[task_id]
-        progress.open[str(task_id)] = "activity"
         wrapped = origin.get("Input")
         work.append(ActivityItem(inst.instance_id, inst.execution_id, task_id, origin["Name"],
                                  json.loads(wrapped)[0] if wrapped else None))
     inst.status, inst.output = "Running", None
-    inst.engine = progress.to_dict()
     store.commit_episode(EpisodeCommit(inst, played(kept), [], reset_history=True,
                                        activities=work))
     del reason  # recorded by DTFx as a GenericEvent; the SDK ignores it

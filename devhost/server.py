@@ -1,7 +1,10 @@
-"""The host's single HTTP origin, served by uvicorn on a background thread.
+"""The host's HTTP listeners, each served by uvicorn on a background thread.
 
-`/api/...` functions (or host.json's `extensions.http.routePrefix`), the durable API under both
-of its base paths, and `/admin/host/status` for readiness checks.
+The public origin: `/api/...` functions (or host.json's `extensions.http.routePrefix`), the
+durable webhooks under `/runtime/webhooks/durabletask/` (system or master key) and
+`/admin/host/status` for readiness checks, `/admin/functions/{name}` to run a timer or blob
+function now (master key). The RPC listener, on 127.0.0.1 only, serves the
+durable API at `/durabletask/` for the SDK client, like the extension's `LocalHttpListener`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devhost.admin import AdminApi
 from devhost.durable_api import DurableApi
 from devhost.http_triggers import HttpTriggers
 
@@ -30,15 +34,24 @@ async def _not_found(request: Request) -> Response:
     return Response(status_code=404)
 
 
-def build_app(durable: DurableApi, http: HttpTriggers) -> Starlette:
-    """Fixed host paths first, so an empty `routePrefix` cannot shadow them."""
+def build_app(durable: DurableApi, http: HttpTriggers, admin: AdminApi) -> Starlette:
+    """The public origin; fixed host paths first, so an empty `routePrefix` cannot shadow them."""
     prefix = f"/{http.prefix}" if http.prefix else ""
     return Starlette(routes=[
-        Route("/durabletask/{path:path}", durable.handle, methods=ALL_METHODS),
-        Route("/runtime/webhooks/durabletask/{path:path}", durable.handle, methods=ALL_METHODS),
+        Route("/runtime/webhooks/durabletask/{path:path}", durable.handle_webhook,
+              methods=ALL_METHODS),
         Route("/admin/host/status", _host_status, methods=["GET"]),
+        Route("/admin/functions/{name}", admin.invoke, methods=["POST"]),
         Route(prefix + "/{path:path}", http.handle, methods=ALL_METHODS),
         Route(prefix or "/", http.handle, methods=ALL_METHODS),
+        Route("/{path:path}", _not_found, methods=ALL_METHODS),
+    ])
+
+
+def build_rpc_app(durable: DurableApi) -> Starlette:
+    """The loopback RPC listener: the durable API and nothing else."""
+    return Starlette(routes=[
+        Route("/durabletask/{path:path}", durable.handle_rpc, methods=ALL_METHODS),
         Route("/{path:path}", _not_found, methods=ALL_METHODS),
     ])
 

@@ -1,19 +1,22 @@
 """App settings as Core Tools provides them: `local.settings.json` Values under the environment.
 
-Also the two things the host reads from `host.json` (task hub name, activity concurrency) and the
-storage connection string behind `UseDevelopmentStorage=true`.
+Also what the host reads from `host.json` (task hub, activity concurrency, route prefix, storage
+provider, start dedupe, versioning) and the connection string behind `UseDevelopmentStorage=true`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devhost import services
+from devhost.provider import Provider, ProviderError, provider_for
+from devhost.versions import FAILURES, STRATEGIES, VersionPolicy
 
 DEFAULT_HUB = "TestHubName"
+OVERRIDABLE_STATES = ("AnyState", "NonRunningStates")
 DEV_STORAGE = "UseDevelopmentStorage=true"
 DEV_BLOB_PORT = 10000
 STORAGE_SETTING = "AzureWebJobsStorage"
@@ -64,6 +67,9 @@ class HostJson:
     hub_name: str = DEFAULT_HUB
     max_activities: int | None = None
     route_prefix: str = "api"
+    provider: Provider = field(default_factory=lambda: provider_for(None))
+    overridable_states: str = "NonRunningStates"  # the extension's default (DurableTaskOptions)
+    versions: VersionPolicy = field(default_factory=VersionPolicy)
 
 
 def read_host_json(app_dir: Path) -> HostJson:
@@ -76,8 +82,31 @@ def read_host_json(app_dir: Path) -> HostJson:
         raise SettingsError(f"{path} is not valid JSON: {exc}") from exc
     durable = extensions.get("durableTask", {})
     prefix = extensions.get("http", {}).get("routePrefix", "api")
+    states = durable.get("overridableExistingInstanceStates") or "NonRunningStates"
+    matched = [s for s in OVERRIDABLE_STATES if s.lower() == str(states).lower()]
+    if not matched:
+        raise SettingsError(f"{path}: overridableExistingInstanceStates must be one of "
+                            f"{', '.join(OVERRIDABLE_STATES)}, not {states!r}")
+    try:
+        provider = provider_for((durable.get("storageProvider") or {}).get("type"))
+        versions = VersionPolicy(str(durable.get("defaultVersion") or ""),
+                                 _choice(durable.get("versionMatchStrategy"), STRATEGIES),
+                                 _choice(durable.get("versionFailureStrategy"), FAILURES))
+    except (ProviderError, ValueError) as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
     return HostJson(durable.get("hubName") or DEFAULT_HUB,
-                    durable.get("maxConcurrentActivityFunctions"), prefix)
+                    durable.get("maxConcurrentActivityFunctions"), prefix, provider, matched[0],
+                    versions)
+
+
+def _choice(value: object, allowed: tuple[str, ...]) -> str:
+    """An enum setting, matched case-insensitively as .NET configuration binding does."""
+    if value is None or value == "":
+        return allowed[-1] if allowed is STRATEGIES else allowed[0]
+    for name in allowed:
+        if name.lower() == str(value).lower():
+            return name
+    raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
 
 
 def storage_connection(setting: str | None = None) -> str:

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE TABLE IF NOT EXISTS blob_receipts (
     key TEXT PRIMARY KEY, etag TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
     updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS timer_status (name TEXT PRIMARY KEY, status TEXT NOT NULL);
 """
 
 
@@ -103,7 +104,11 @@ class ActivityItem:
 
 @dataclass
 class EpisodeCommit:
-    """Everything one orchestrator episode changes; applied in a single transaction."""
+    """Everything one orchestrator episode changes; applied in a single transaction.
+
+    The last three fields are not stored: they say what the episode saw (the SDK's answer, the
+    shim's new decisions, the sequence ids still open), for logs, tools and tests.
+    """
 
     instance: Instance
     events: list[dict[str, Any]]
@@ -112,7 +117,9 @@ class EpisodeCommit:
     messages: list[Message] = field(default_factory=list)
     activities: list[ActivityItem] = field(default_factory=list)
     children: list[tuple[Instance, Message]] = field(default_factory=list)
-    cancelled_timers: list[int] = field(default_factory=list)
+    sdk_result: Any = None
+    decisions: list[Any] = field(default_factory=list)
+    open_tasks: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -190,19 +197,25 @@ class Store:
 
     # -- instances ------------------------------------------------------------------------------
 
-    def create_instance(self, inst: Instance, start: Message) -> bool:
-        """Insert (or replace a finished) instance with its start message; False if it is active."""
+    def create_instance(self, inst: Instance, start: Message, *,
+                        replace_active: bool = False) -> str | None:
+        """Insert an instance with its start message, replacing any earlier one with that id.
+
+        An existing instance that is not finished is replaced only with `replace_active`
+        (host.json `overridableExistingInstanceStates: AnyState`); otherwise nothing changes
+        and its status is returned.
+        """
         with self._tx() as db:
             row = db.execute("SELECT status FROM instances WHERE instance_id=?",
                              (inst.instance_id,)).fetchone()
-            if row and row[0] not in TERMINAL:
-                return False
+            if row and row[0] not in TERMINAL and not replace_active:
+                return str(row[0])
             if row:
                 self._delete_instance(db, inst.instance_id)
             self._insert_instance(db, inst)
             self._insert_message(db, start)
         self._on_work()
-        return True
+        return None
 
     def _insert_instance(self, db: sqlite3.Connection, inst: Instance) -> None:
         db.execute(f"INSERT INTO instances ({_INSTANCE_COLUMNS}) VALUES "
@@ -293,10 +306,11 @@ class Store:
                           (time.time(),))
         return rows[0][0] if rows else None
 
-    def due_messages(self, instance_id: str) -> list[Message]:
+    def due_messages(self, instance_id: str, ahead: float = 0.0) -> list[Message]:
+        """The instance's messages visible now (or within `ahead` seconds), oldest first."""
         rows = self._read("SELECT instance_id, event, execution_id, visible_at, timer_id, id "
                           "FROM messages WHERE instance_id=? AND visible_at <= ? ORDER BY id",
-                          (instance_id, time.time()))
+                          (instance_id, time.time() + ahead))
         return [Message(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     def commit_episode(self, c: EpisodeCommit) -> None:
@@ -314,12 +328,12 @@ class Store:
             db.execute("DELETE FROM instances WHERE instance_id=?", (inst.instance_id,))
             self._insert_instance(db, inst)
             db.executemany("DELETE FROM messages WHERE id=?", [(i,) for i in c.consumed])
-            db.executemany("DELETE FROM messages WHERE instance_id=? AND timer_id=?",
-                           [(inst.instance_id, t) for t in c.cancelled_timers])
             for child, start_message in c.children:
                 self._start_child(db, child, start_message)
             for message in c.messages:
                 self._insert_message(db, message)
+            if inst.status in TERMINAL:  # what still waits for it (timers, events) is discarded
+                db.execute("DELETE FROM messages WHERE instance_id=?", (inst.instance_id,))
             db.executemany("INSERT INTO activities (instance_id, execution_id, task_id, name, "
                            "input) VALUES (?,?,?,?,?)",
                            [(a.instance_id, a.execution_id, a.task_id, a.name, a.input)
@@ -341,6 +355,12 @@ class Store:
         self._delete_instance(db, child.instance_id)
         self._insert_instance(db, child)
         self._insert_message(db, start)
+
+    def defer_messages(self, ids: list[int], until: float) -> None:
+        """Make messages invisible until `until` (a work item this host declined to run)."""
+        with self._tx() as db:
+            db.executemany("UPDATE messages SET visible_at=MAX(visible_at, ?) WHERE id=?",
+                           [(until, i) for i in ids])
 
     def drop_messages(self, ids: list[int]) -> None:
         with self._tx() as db:
@@ -379,3 +399,14 @@ class Store:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO blob_receipts VALUES (?,?,?,?,?)",
                        (key, receipt.etag, receipt.status, receipt.attempts, time.time()))
+
+    # -- timer-trigger schedule monitor ----------------------------------------------------------
+
+    def timer_status(self, name: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT status FROM timer_status WHERE name=?", (name.lower(),))
+        return json.loads(rows[0][0]) if rows else None
+
+    def put_timer_status(self, name: str, status: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO timer_status VALUES (?,?)",
+                       (name.lower(), json.dumps(status)))

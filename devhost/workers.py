@@ -25,6 +25,7 @@ from devhost.store import ActivityItem, Message, Store
 
 IDLE_WAIT = 1.0
 HOST_ERROR_LIMIT = 3
+REJECT_DELAY = 30.0  # how long a work item this host's version may not run stays invisible
 
 
 class Signal:
@@ -110,9 +111,13 @@ class Orchestrations:
         if not batch:
             return
         started = time.monotonic()
-        before = inst.status
+        past = self.store.get_events(instance_id) if inst.status != "Pending" else []
+        mismatch = self.runner.version_mismatch(past, batch)
+        if mismatch and self.runner.versions.failure == "Reject":
+            logs.LOGGER.warning("not running %s now: %s", instance_id, mismatch)
+            self.store.defer_messages([m.id for m in batch if m.id], time.time() + REJECT_DELAY)
+            return
         try:
-            past = self.store.get_events(instance_id) if before != "Pending" else []
             commit = self.runner.run(inst, past, batch)
         except Exception as exc:
             errors = self._host_errors[instance_id] = self._host_errors.get(instance_id, 0) + 1
@@ -120,7 +125,7 @@ class Orchestrations:
                 raise
             logs.LOGGER.exception("episode for %s failed %d times; failing it", instance_id,
                                   errors)
-            commit = self.runner.abandon(inst, batch, f"{type(exc).__name__}: {exc}")
+            commit = self.runner.abandon(inst, past, batch, f"{type(exc).__name__}: {exc}")
         self._host_errors.pop(instance_id, None)
         self.store.commit_episode(commit)
         logs.execution(inst.name, instance_id, time.monotonic() - started,

@@ -3,9 +3,9 @@
 // Function App (Flex Consumption, Python 3.11, system-assigned identity) + storage (recordings,
 // chunks, transcripts, durable task hub, deployment package) + Azure OpenAI (Whisper, GPT-4o) +
 // Cosmos DB (serverless, container partitioned by /call_date) + Application Insights.
-// The app reaches Azure OpenAI and Cosmos DB with its managed identity (no keys); only the
-// storage connection string carries a key, because the app's blob code and the durable task hub
-// read `AzureWebJobsStorage` as a connection string.
+// The app reaches storage, Azure OpenAI and Cosmos DB with its managed identity: no keys
+// anywhere (shared-key access is off on the storage account). The task hub lives in that
+// storage account, or on a Durable Task Scheduler (`taskHubBackend`).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -20,8 +20,28 @@ param location string
 @description('Region of Azure OpenAI: one with both Whisper and GPT-4o (e.g. swedencentral, northcentralus).')
 param openAiLocation string = 'swedencentral'
 
-@description('Object id of the user running azd: gets data access to storage, OpenAI and Cosmos DB for local runs against Azure.')
+@description('Object id of the principal running azd: gets data access to storage, OpenAI and Cosmos DB for local runs against Azure.')
 param principalId string = ''
+
+@description('What `principalId` is: a person (User) or a CI identity (ServicePrincipal).')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Where the durable task hub lives: the storage account (AzureStorage), or a Durable Task Scheduler for higher call volumes (docs/deploy.md).')
+@allowed(['AzureStorage', 'DurableTaskScheduler'])
+param taskHubBackend string = 'AzureStorage'
+
+@description('Durable Task Scheduler SKU (only with taskHubBackend DurableTaskScheduler).')
+@allowed(['Consumption', 'Dedicated'])
+param schedulerSku string = 'Consumption'
+
+@description('Who may read call data: function keys, or App Service Authentication (Entra ID; configure it as docs/deploy.md says).')
+@allowed(['functionkey', 'easyauth'])
+param authMode string = 'functionkey'
+param authRequiredRole string = ''
+
+@description('Days after which the durable history of a stored call is purged (0: never).')
+param historyRetentionDays int = 30
 
 @description('GPT-4o model version and capacity (thousands of tokens per minute).')
 param chatModelVersion string = '2024-11-20'
@@ -40,6 +60,8 @@ var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var chatDeployment = 'gpt-4o'
 var whisperDeployment = 'whisper'
+var taskHubName = 'CallInsightsHub' // host.json hubName
+var useScheduler = taskHubBackend == 'DurableTaskScheduler'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -80,6 +102,23 @@ module cosmos 'modules/cosmos.bicep' = {
   params: { location: location, tags: tags, token: token }
 }
 
+module scheduler 'modules/dts.bicep' = if (useScheduler) {
+  scope: rg
+  name: 'durable-task-scheduler'
+  params: { location: location, tags: tags, token: token, taskHubName: taskHubName, skuName: schedulerSku }
+}
+
+// host.json names the Azure Storage provider; these app settings override it (the documented
+// `AzureFunctionsJobHost__` override) so one code package serves both backends.
+var schedulerSettings = useScheduler ? {
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${scheduler.outputs.endpoint};Authentication=ManagedIdentity'
+  AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+  // The Durable Task Scheduler samples for Python load the provider from the preview bundle.
+  AzureFunctionsJobHost__extensionBundle__id: 'Microsoft.Azure.Functions.ExtensionBundle.Preview'
+} : {}
+
 module app 'modules/functionapp.bicep' = {
   scope: rg
   name: 'functionapp'
@@ -90,6 +129,7 @@ module app 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainer: storage.outputs.deploymentContainer
     appInsightsConnectionString: monitoring.outputs.connectionString
+    taskHubSettings: schedulerSettings
     settings: {
       CALLS_CONTAINER: storage.outputs.callsContainer
       CHUNKS_CONTAINER: storage.outputs.chunksContainer
@@ -111,6 +151,9 @@ module app 'modules/functionapp.bicep' = {
       TRANSCRIPTION_FIRST_RETRY_SECONDS: '5.0'
       CONFIDENCE_THRESHOLD: confidenceThreshold
       APPROVAL_DEADLINE_SECONDS: approvalDeadlineSeconds
+      HISTORY_RETENTION_DAYS: string(historyRetentionDays)
+      AUTH_MODE: authMode
+      AUTH_REQUIRED_ROLE: authRequiredRole
     }
   }
 }
@@ -125,19 +168,22 @@ module appRoles 'modules/roles.bicep' = {
     storageAccountName: storage.outputs.name
     openAiName: openai.outputs.name
     cosmosName: cosmos.outputs.name
+    schedulerName: useScheduler ? scheduler.outputs.name : ''
   }
 }
 
-// The developer running azd: the same data access, to run the app locally against Azure.
+// The principal running azd (a developer, or CI's service principal): the same data access, to
+// run the app locally against Azure and to read the scheduler's dashboard.
 module userRoles 'modules/roles.bicep' = if (!empty(principalId)) {
   scope: rg
   name: 'user-roles'
   params: {
     principalId: principalId
-    principalType: 'User'
+    principalType: principalType
     storageAccountName: storage.outputs.name
     openAiName: openai.outputs.name
     cosmosName: cosmos.outputs.name
+    schedulerName: useScheduler ? scheduler.outputs.name : ''
   }
 }
 
@@ -151,3 +197,4 @@ output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
 output AZURE_CALLS_CONTAINER string = storage.outputs.callsContainer
 output AZURE_OPENAI_ENDPOINT string = openai.outputs.endpoint
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output TASK_HUB_BACKEND string = taskHubBackend

@@ -1,7 +1,7 @@
 """The app's HTTP routes as the stack CLI and the end-to-end tests call them (stdlib only).
 
-`GET /api/calls/{id}` is anonymous; the list and approval routes need the function key, sent as
-`x-functions-key` exactly as on Azure.
+`GET /api/calls/{id}/status` is anonymous (status, stage, progress); the call's data, the list
+and approvals need the function key, sent as `x-functions-key` exactly as on Azure.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ class Response:
 class CallsApi:
     """A thin client over the calls routes of one host."""
 
-    def __init__(self, base_url: str, function_key: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, function_key: str, timeout: float = 30.0,
+                 system_key: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.function_key = function_key
+        self.system_key = system_key  # the durable webhooks need it (or the master key)
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: Any = None, *, keyed: bool = False,
@@ -48,7 +50,7 @@ class CallsApi:
 
     def status(self, call_id: str) -> dict | None:
         """The call's status document, or None while the host does not know the call (404)."""
-        resp = self.request("GET", f"/api/calls/{call_id}")
+        resp = self.request("GET", f"/api/calls/{call_id}", keyed=True)
         if resp.status == 404:
             return None
         if resp.status != 200:
@@ -56,12 +58,18 @@ class CallsApi:
         return resp.body
 
     def list(self, status: str | None = "AwaitingApproval") -> list[dict]:
-        query = "?" + urllib.parse.urlencode({"status": status}) if status else ""
-        resp = self.request("GET", f"/api/calls{query}", keyed=True)
-        if resp.status != 200:
-            raise ApiError(f"GET /api/calls{query}: HTTP {resp.status}: {resp.body}")
-        body = resp.body
-        return body.get("calls", []) if isinstance(body, dict) else list(body or [])
+        """Every call with that status, following the route's `continuation` page by page."""
+        calls: list[dict] = []
+        params = {"status": status} if status else {}
+        while True:
+            query = "?" + urllib.parse.urlencode(params) if params else ""
+            resp = self.request("GET", f"/api/calls{query}", keyed=True)
+            if resp.status != 200:
+                raise ApiError(f"GET /api/calls{query}: HTTP {resp.status}: {resp.body}")
+            calls.extend(resp.body.get("calls", []))
+            if not resp.body.get("continuation"):
+                return calls
+            params["continuation"] = resp.body["continuation"]
 
     def decide(self, call_id: str, decision: str, *, reviewer: str,
                corrections: dict[str, Any] | None = None) -> Response:
@@ -73,7 +81,7 @@ class CallsApi:
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""
         path = (f"/runtime/webhooks/durabletask/instances/{call_id}"
-                f"?showHistory=true&code={urllib.parse.quote(self.function_key)}")
+                f"?showHistory=true&code={urllib.parse.quote(self.system_key)}")
         resp = self.request("GET", path)
         if resp.status not in (200, 202):
             raise ApiError(f"history of {call_id}: HTTP {resp.status}: {resp.body}")

@@ -27,7 +27,7 @@ PROCESS_TIMEOUT = 4 * 3600.0
 
 
 def api_for(cfg: StackConfig) -> CallsApi:
-    return CallsApi(cfg.host_url, cfg.function_key)
+    return CallsApi(cfg.host_url, cfg.function_key, system_key=cfg.system_key)
 
 
 def up(cfg: StackConfig) -> int:

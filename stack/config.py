@@ -20,6 +20,7 @@ PROJECT_ROOT = services.PROJECT_ROOT
 HOST_PORT = 7071
 AZURITE_PORT = 10000
 MODEL_PORT = 8008
+LOCAL_SYSTEM_KEY = "local-system-key"  # the durable webhooks' key (devhost checks it, as Azure)
 
 
 LOCAL_SETTINGS = ("local.settings.json", "local.settings.example.json")  # the first found
@@ -89,12 +90,17 @@ class StackConfig:
             "OPENAI_BASE_URL": self.model_url,
             "RECORDS_SQLITE_PATH": str(self.data_dir / "records.sqlite"),
         })
+        values.setdefault("DEVHOST_SYSTEM_KEY", LOCAL_SYSTEM_KEY)
         values.update(self.app_env)
         return values
 
     @property
     def function_key(self) -> str:
         return self.settings().get("DEVHOST_FUNCTION_KEY", "")
+
+    @property
+    def system_key(self) -> str:
+        return self.settings()["DEVHOST_SYSTEM_KEY"]
 
     @property
     def calls_container(self) -> str:

@@ -26,7 +26,7 @@ class LocalStack:
     def __init__(self, cfg: StackConfig, log: Callable[[str], None] = stderr_log) -> None:
         self.cfg = cfg
         self.log = log
-        self.api = CallsApi(cfg.host_url, cfg.function_key)
+        self.api = CallsApi(cfg.host_url, cfg.function_key, system_key=cfg.system_key)
         self.started: list[services.ServiceProcess] = []
 
     def start(self) -> LocalStack:

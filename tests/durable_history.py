@@ -1,12 +1,15 @@
-"""Drive a real orchestrator through the SDK's replay, with history written as the extension does.
+"""Drive a real orchestrator one episode at a time through devhost's engine, on a test clock.
 
-`OrchestrationRun` plays the Durable extension's part (docs: durable-local-host-spec.md sections
-1-2): it builds the context JSON (`history`, `input`, schema versions), calls the SDK's
-`Orchestrator.handle`, reads the returned actions, gives each new leaf action its sequence id
-(TaskScheduled / TimerCreated), and keeps the `-WithRetry` bookkeeping (a retry timer after each
-failed attempt, one more "dummy" timer after the last). A test then delivers one message per
-episode (`complete`, `fail`, `fire_timer`, `raise_event`) and asserts on what the orchestrator
-scheduled, its custom status, output or error.
+`OrchestrationRun` plays the Durable extension and DTFx with devhost's own `EpisodeRunner`: the
+SDK replays the history, the extension's out-of-proc shim (`devhost.shim`) walks the SDK's
+actions as DTFx would and hands out the sequence ids, retry loops get their timers, and the
+instance completes or fails only when DTFx would. The test decides what happens next, one message
+per episode (`complete`, `fail`, `fire_timer`, `raise_event`) or several (`complete_together`),
+and the clock moves only when it says so (`advance`, or a timer firing), so long timers and
+deadlines need no waiting. No store, threads or HTTP: history and work live in this object.
+
+`pending()` lists what DTFx actually scheduled (not what the SDK believes it scheduled); where the
+two differ, as with a re-yielded task, the test sees what Azure would do.
 """
 
 from __future__ import annotations
@@ -17,60 +20,44 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-OUT_OF_PROC = "\n\n$OutOfProcData$:"
+from devhost import history as h
+from devhost.episode import EpisodeRunner, new_instance
+from devhost.provider import Provider, provider_for
+from devhost.store import EpisodeCommit, Instance, Message
+from devhost.versions import VersionPolicy
+
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-# HistoryEventType
-EXECUTION_STARTED, TASK_SCHEDULED, TASK_COMPLETED, TASK_FAILED = 0, 4, 5, 6
-TIMER_CREATED, TIMER_FIRED, ORCHESTRATOR_STARTED, ORCHESTRATOR_COMPLETED = 10, 11, 12, 13
-EVENT_RAISED = 15
-# ActionType
-CALL_ACTIVITY, CALL_ACTIVITY_WITH_RETRY, CREATE_TIMER, WAIT_FOR_EVENT = 0, 1, 5, 6
-WHEN_ANY, WHEN_ALL = 11, 12
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def event(event_type: int, moment: datetime, event_id: int = -1, **fields: Any) -> dict:
-    """One HistoryEvent as the extension serialises it (PascalCase, integer EventType)."""
-    return {"EventType": event_type, "EventId": event_id, "IsPlayed": False,
-            "Timestamp": stamp(moment), **fields}
-
-
-def leaves(actions: list[dict]) -> list[dict]:
-    """Depth-first leaf actions of compound (WhenAny / WhenAll) actions, in scheduling order."""
-    found = []
-    for action in actions:
-        if action["actionType"] in (WHEN_ANY, WHEN_ALL):
-            found.extend(leaves(action["compoundActions"]))
-        else:
-            found.append(action)
-    return found
+EPISODE_STEP = timedelta(seconds=1)
 
 
 @dataclass
 class Task:
-    """A scheduled activity attempt or timer, by sequence id."""
+    """A scheduled activity attempt, sub-orchestration or timer, by DTFx sequence id."""
 
     id: int
-    kind: str  # "activity" | "timer" | "retry_timer"
+    kind: str  # "activity" | "sub" | "timer" | "retry_timer" (retry and final timers)
     name: str | None = None
     input: Any = None
     fire_at: str | None = None
-    group: int | None = None  # the retry group of a -WithRetry attempt or its timer
+    group: int | None = None  # the retry loop (its first attempt's id), if any
     done: bool = False
     cancelled: bool = False
 
 
-@dataclass
-class RetryGroup:
-    name: str
-    input: Any
-    max_attempts: int
-    attempts: int = 1
-    last_failure: tuple[str, str] = ("", "")
+class _OneOrchestrator:
+    """The engine's function lookup: this orchestrator (and any extra ones), any activity."""
+
+    def __init__(self, orchestrators: dict[str, Callable[[str], str]]) -> None:
+        self.orchestrators = {k.lower(): (k, v) for k, v in orchestrators.items()}
+
+    def orchestrator(self, name: str) -> tuple[str, Callable[[str], str]] | None:
+        return self.orchestrators.get(name.lower())
+
+    def activity(self, name: str) -> str | None:
+        return name
+
+    def activity_names(self) -> list[str]:
+        return []
 
 
 @dataclass
@@ -80,19 +67,26 @@ class OrchestrationRun:
     name: str = "process_call"
     instance_id: str = "0123456789abcdef0123456789abcdef"
     clock: datetime = START
+    provider: Provider = field(default_factory=lambda: provider_for(None))
+    versions: VersionPolicy = field(default_factory=VersionPolicy)
+    version: str = ""
     history: list[dict] = field(default_factory=list)
     tasks: dict[int, Task] = field(default_factory=dict)
-    groups: dict[int, RetryGroup] = field(default_factory=dict)
     state: dict = field(default_factory=dict)
     error: str | None = None
-    next_id: int = 0
-    leaf_ids: list[int | None] = field(default_factory=list)
+    status: str = "Pending"
+    open_ids: list[int] = field(default_factory=list)
+    inst: Instance = field(init=False)
 
     def __post_init__(self) -> None:
-        self._episode([event(EXECUTION_STARTED, self.clock, Name=self.name, Version="",
-                             Input=json.dumps(self.input),
-                             OrchestrationInstance={"InstanceId": self.instance_id,
-                                                    "ExecutionId": "exec-1"})])
+        self.runner = EpisodeRunner(_OneOrchestrator({self.name: self.handle}),
+                                    provider=self.provider, versions=self.versions,
+                                    clock=lambda: self.clock)
+        as_started = json.dumps(json.dumps(self.input))  # what `client.start_new` stores (§1.7)
+        self.inst, start = new_instance(self.instance_id, self.name, as_started,
+                                        version=self.version)
+        self.inst.execution_id = start.event["OrchestrationInstance"]["ExecutionId"]
+        self._episode([start.event])
 
     # -- what the orchestrator did ------------------------------------------------------------
     @property
@@ -101,6 +95,7 @@ class OrchestrationRun:
 
     @property
     def is_done(self) -> bool:
+        """The SDK's `isDone` (the instance may still be Running: see `status`)."""
         return bool(self.state.get("isDone"))
 
     @property
@@ -108,7 +103,7 @@ class OrchestrationRun:
         return self.state.get("output")
 
     def pending(self, name: str | None = None) -> list[Task]:
-        """Activities scheduled and not yet answered (optionally of one name), by id."""
+        """Activities DTFx scheduled and not yet answered (optionally of one name), by id."""
         return [t for t in sorted(self.tasks.values(), key=lambda t: t.id)
                 if t.kind == "activity" and not t.done and (name is None or t.name == name)]
 
@@ -118,10 +113,11 @@ class OrchestrationRun:
         return found[0]
 
     def timers(self, *, live: bool = True) -> list[Task]:
+        """The orchestrator's own timers (retry timers excluded), uncancelled and unfired."""
         return [t for t in self.tasks.values() if t.kind == "timer"
                 and (not live or not (t.done or t.cancelled))]
 
-    # -- messages delivered to the orchestrator (one per episode) -----------------------------
+    # -- messages delivered to the orchestrator ------------------------------------------------
     def complete(self, task: Task | int, result: Any) -> OrchestrationRun:
         return self.complete_together([(task, result)])
 
@@ -131,33 +127,28 @@ class OrchestrationRun:
         for task, result in answers:
             task = self._task(task)
             task.done = True
-            messages.append(event(TASK_COMPLETED, self.clock, TaskScheduledId=task.id,
-                                  Result=json.dumps(result)))
+            messages.append(h.task_completed(task.id, json.dumps(result), self.clock))
         return self._episode(messages)
 
     def fail(self, task: Task | int, reason: str, details: str = "Traceback ..."
              ) -> OrchestrationRun:
-        """Fail one attempt; for a -WithRetry attempt the extension schedules the retry timer."""
+        """Fail one attempt; for a -WithRetry attempt the engine schedules the retry timer."""
         task = self._task(task)
         task.done = True
-        decisions = []
-        if task.group is not None:
-            group = self.groups[task.group]
-            group.last_failure = (reason, details)
-            decisions.append(self._retry_timer(task.group))
-        return self._episode([event(TASK_FAILED, self.clock, TaskScheduledId=task.id,
-                                    Reason=reason, Details=details)], decisions)
+        return self._episode([h.task_failed(task.id, reason, details, self.clock)])
 
     def fail_for_good(self, task: Task | int, reason: str) -> OrchestrationRun:
         """Fail every attempt of a -WithRetry activity until the failure reaches the code."""
         task = self._task(task)
-        group_id = task.group
+        group = task.group
         self.fail(task, reason)
-        while group_id is not None:
-            timer = next(t for t in self.tasks.values()
-                         if t.kind == "retry_timer" and t.group == group_id and not t.done)
+        while group is not None:
+            timer = next((t for t in self.tasks.values()
+                          if t.kind == "retry_timer" and t.group == group and not t.done), None)
+            if timer is None:
+                break
             self.fire_timer(timer)
-            attempt = next((t for t in self.pending() if t.group == group_id), None)
+            attempt = next((t for t in self.pending() if t.group == group), None)
             if attempt is None:
                 break
             self.fail(attempt, reason)
@@ -166,99 +157,57 @@ class OrchestrationRun:
     def fire_timer(self, timer: Task | int) -> OrchestrationRun:
         timer = self._task(timer)
         timer.done = True
-        fire_at = datetime.fromisoformat(timer.fire_at.replace("Z", "+00:00"))
+        fire_at = h.parse_timestamp(timer.fire_at or h.timestamp(self.clock))
         self.clock = max(self.clock, fire_at)
-        decisions = []
-        if timer.kind == "retry_timer":
-            group = self.groups[timer.group]
-            if group.attempts < group.max_attempts:
-                group.attempts += 1
-                decisions.append(self._schedule_activity(group.name, group.input, timer.group))
-        return self._episode([event(TIMER_FIRED, self.clock, TimerId=timer.id,
-                                    FireAt=timer.fire_at)], decisions)
+        return self._episode([h.timer_fired(timer.id, fire_at, self.clock)])
 
     def raise_event(self, name: str, payload: Any) -> OrchestrationRun:
-        return self._episode([event(EVENT_RAISED, self.clock, Name=name,
-                                    Input=json.dumps(payload))])
+        return self._episode([h.event_raised(name, json.dumps(payload), self.clock)])
 
     def advance(self, seconds: float) -> OrchestrationRun:
         self.clock += timedelta(seconds=seconds)
         return self
 
-    # -- the extension's side -----------------------------------------------------------------
+    # -- the engine's side ----------------------------------------------------------------------
     def _task(self, task: Task | int) -> Task:
         return self.tasks[task] if isinstance(task, int) else task
 
-    def _take_id(self) -> int:
-        self.next_id += 1
-        return self.next_id - 1
-
-    def _schedule_activity(self, name: str, payload: Any, group: int | None) -> dict:
-        task = Task(self._take_id(), "activity", name=name, input=payload, group=group)
-        self.tasks[task.id] = task
-        return event(TASK_SCHEDULED, self.clock, task.id, Name=name, Version="",
-                     Input=json.dumps([json.dumps(payload)]))
-
-    def _retry_timer(self, group: int) -> dict:
-        fire_at = stamp(self.clock)  # the fixed first interval is not modelled: fire at once
-        task = Task(self._take_id(), "retry_timer", fire_at=fire_at, group=group)
-        self.tasks[task.id] = task
-        return event(TIMER_CREATED, self.clock, task.id, FireAt=fire_at)
-
-    def _decide(self, action: dict) -> tuple[int | None, dict | None]:
-        kind = action["actionType"]
-        if kind == CALL_ACTIVITY:
-            scheduled = self._schedule_activity(action["functionName"],
-                                                json.loads(action["input"]), None)
-            return scheduled["EventId"], scheduled
-        if kind == CALL_ACTIVITY_WITH_RETRY:
-            group = self.next_id
-            self.groups[group] = RetryGroup(action["functionName"], json.loads(action["input"]),
-                                            action["retryOptions"]["maxNumberOfAttempts"])
-            scheduled = self._schedule_activity(action["functionName"],
-                                                json.loads(action["input"]), group)
-            return scheduled["EventId"], scheduled
-        if kind == CREATE_TIMER:
-            task = Task(self._take_id(), "timer", fire_at=action["fireAt"])
-            self.tasks[task.id] = task
-            return task.id, event(TIMER_CREATED, self.clock, task.id, FireAt=action["fireAt"])
-        if kind == WAIT_FOR_EVENT:
-            return None, None
-        raise AssertionError(f"action type {kind} is not modelled here: {action}")
-
-    def _run_orchestrator(self) -> None:
-        context = {"history": self.history, "input": json.dumps(self.input),
-                   "instanceId": self.instance_id, "isReplaying": self.history[1]["IsPlayed"],
-                   "parentInstanceId": None, "upperSchemaVersion": 1, "upperSchemaVersionNew": 2}
-        try:
-            self.state = json.loads(self.handle(json.dumps(context)))
-            self.error = None
-        except Exception as exc:  # the SDK reports an orchestrator failure by raising
-            text = str(exc)
-            if OUT_OF_PROC not in text:
-                raise
-            self.state = json.loads(text.split(OUT_OF_PROC, 1)[1])
-            self.error = self.state.get("error")
-
-    def _episode(self, messages: list[dict], decisions: list[dict] | None = None
-                 ) -> OrchestrationRun:
-        for old in self.history:
-            old["IsPlayed"] = True
-        self.history.append(event(ORCHESTRATOR_STARTED, self.clock))
-        self.history.extend(messages)
-        self._run_orchestrator()
-        decisions = list(decisions or [])
-        actions = leaves(self.state["actions"][0]) if self.state.get("actions") else []
-        for index, action in enumerate(actions):
-            if index >= len(self.leaf_ids):
-                task_id, scheduled = self._decide(action)
-                self.leaf_ids.append(task_id)
-                if scheduled:
-                    decisions.append(scheduled)
-            task_id = self.leaf_ids[index]
-            if action.get("isCanceled") and task_id is not None:
-                self.tasks[task_id].cancelled = True
-        self.history.extend(sorted(decisions, key=lambda e: e["EventId"]))
-        self.history.append(event(ORCHESTRATOR_COMPLETED, self.clock))
-        self.clock += timedelta(seconds=1)
+    def _episode(self, events: list[dict]) -> OrchestrationRun:
+        batch = [Message(self.instance_id, event, self.inst.execution_id) for event in events]
+        commit = self.runner.run(self.inst, list(self.history), batch)
+        self._record(commit)
+        self.clock += EPISODE_STEP
         return self
+
+    def _record(self, commit: EpisodeCommit) -> None:
+        if commit.reset_history:
+            self.history, self.tasks = [], {}
+            follow_up = [m.event for m in commit.messages]
+            self.status = commit.instance.status
+            self._episode(follow_up)
+            return
+        self.history = [*h.played(self.history), *commit.events]
+        self.status = commit.instance.status
+        self.open_ids = list(commit.open_tasks)
+        result = commit.sdk_result
+        if result is not None:
+            self.state, self.error = result.state, result.error
+        for decision in commit.decisions:
+            kind = decision.kind if decision.purpose not in ("retry_timer", "final_timer") \
+                else "retry_timer"
+            fire_at = h.timestamp(decision.fire_at) if decision.fire_at else None
+            self.tasks[decision.task_id] = Task(decision.task_id, kind, decision.name,
+                                                _decoded(decision.input), fire_at,
+                                                decision.group)
+        for task in self.tasks.values():
+            if task.kind == "timer" and not task.done and task.id not in self.open_ids:
+                task.cancelled = True
+
+
+def _decoded(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text

@@ -179,11 +179,12 @@ def test_unknown_call_is_404(loop, backend):
     assert response.status_code == 404 and CALL_ID in payload(response)["error"]
 
 
-@pytest.mark.parametrize("call_id", ["a/b", "x" * 300, "@entity", "a?b"])
-def test_impossible_call_ids_are_404(loop, backend, call_id):
-    assert get_call(loop, backend, call_id).status_code == 404
+@pytest.mark.parametrize("call_id", ["a/b", "x" * 300, "@entity", "a?b", "A" * 32, "a" * 31])
+def test_ids_that_are_not_call_ids_are_400(loop, backend, call_id):
+    assert get_call(loop, backend, call_id).status_code == 400
     body = {"decision": "approve", "reviewer": "kim"}
-    assert approve(loop, backend, body, call_id).status_code == 404
+    assert approve(loop, backend, body, call_id).status_code == 400
+    assert backend.events == []
 
 
 def test_running_call_shows_stage_and_progress(loop, backend):
@@ -238,12 +239,25 @@ def test_list_awaiting_approval(loop, backend):
 def test_list_everything_merges_records_and_instances(loop, backend):
     repository_for(Settings.from_env()).upsert(RECORD)
     backend.add("b" * 32, "Running", {"stage": "merging"})
-    body = payload(list_calls(loop, backend))
-    assert {c["call_id"]: c["status"] for c in body["calls"]} == {CALL_ID: "Completed",
-                                                                  "b" * 32: "Running"}
+    first = payload(list_calls(loop, backend))
+    assert [c["call_id"] for c in first["calls"]] == ["b" * 32] and first["continuation"]
+    second = payload(list_calls(loop, backend, continuation=first["continuation"]))
+    assert [(c["call_id"], c["status"]) for c in second["calls"]] == [(CALL_ID, "Completed")]
+    assert second["continuation"] is None
 
 
-@pytest.mark.parametrize("params", [{"status": "Done"}, {"limit": "0"}, {"limit": "many"}])
+def test_a_failed_call_uploaded_again_is_listed_once(loop, backend):
+    repository_for(Settings.from_env()).upsert({**RECORD, "status": "Failed",
+                                                "error": {"stage": "splitting", "reason": "x"}})
+    backend.add(CALL_ID, "Running", {"stage": "transcribing"})
+    first = payload(list_calls(loop, backend))
+    second = payload(list_calls(loop, backend, continuation=first["continuation"]))
+    listed = [(c["call_id"], c["status"]) for c in first["calls"] + second["calls"]]
+    assert listed == [(CALL_ID, "Running")]
+
+
+@pytest.mark.parametrize("params", [{"status": "Done"}, {"limit": "0"}, {"limit": "many"},
+                                    {"continuation": "bm9wZQ"}])
 def test_list_rejects_bad_parameters(loop, backend, params):
     response = list_calls(loop, backend, **params)
     assert response.status_code == 400 and payload(response)["error"]
@@ -326,4 +340,14 @@ def test_same_content_starts_again_only_after_failure(loop, backend, runtime, st
     call_id, _ = call_id_for(b"same bytes")
     backend.add(call_id, runtime)
     upload(loop, backend, b"same bytes", "calls/copy-of-a.wav")
+    assert len(backend.starts) == starts
+
+
+@pytest.mark.parametrize("stored,starts", [("Completed", 0), ("Rejected", 0), ("Failed", 1)])
+def test_a_purged_call_starts_again_only_if_its_record_failed(loop, backend, stored, starts):
+    """No instance (history purged) but a record: Completed/Rejected means done."""
+    call_id, _ = call_id_for(b"purged bytes")
+    repository_for(Settings.from_env()).upsert({**RECORD, "id": call_id, "call_id": call_id,
+                                                "status": stored})
+    upload(loop, backend, b"purged bytes")
     assert len(backend.starts) == starts

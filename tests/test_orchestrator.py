@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from devhost.versions import VersionPolicy
 from orchestrators.process_call import process_call
+from orchestrators.versions import ORCHESTRATION_VERSION
 from tests.durable_history import OrchestrationRun
 
 HANDLE = process_call._function.get_user_function()
@@ -14,6 +18,24 @@ CALL_ID = "0123456789abcdef0123456789abcdef"
 POLICY = {"max_parallel_transcriptions": 3, "transcription_max_attempts": 4,
           "transcription_first_retry_seconds": 5.0, "confidence_threshold": 0.75,
           "approval_deadline_seconds": 3600.0}
+
+
+HOST_VERSIONS = VersionPolicy(default=ORCHESTRATION_VERSION)  # as host.json configures it
+
+
+def new_run(job_input: dict) -> OrchestrationRun:
+    """An instance the current extension starts: stamped with host.json's defaultVersion."""
+    return OrchestrationRun(HANDLE, job_input, version=ORCHESTRATION_VERSION,
+                            versions=HOST_VERSIONS)
+
+
+def legacy_run(job_input: dict) -> OrchestrationRun:
+    """An instance started before orchestration versioning (no version stamped)."""
+    return OrchestrationRun(HANDLE, job_input, version="", versions=HOST_VERSIONS)
+
+
+def chunk_result(index: int) -> dict:
+    return {"index": index, "blob": f"t/{index}.json", "segments": 1, "language": "en"}
 
 
 def job(**policy) -> dict:
@@ -73,7 +95,7 @@ def finish(run: OrchestrationRun) -> OrchestrationRun:
 
 def test_split_first_with_the_call_and_exponential_retry_options():
     """The first action is split_audio with the call's input and back-off retry options."""
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     (split,) = run.pending()
     assert split.name == "split_audio"
     assert split.input["call_id"] == CALL_ID and split.input["blob_name"] == "a.wav"
@@ -84,29 +106,26 @@ def test_split_first_with_the_call_and_exponential_retry_options():
     assert retry["backoffCoefficient"] == 2.0 and retry["maxNumberOfAttempts"] == 3
 
 
-def test_fan_out_keeps_at_most_the_cap_in_flight():
-    """Seven chunks with a cap of 3: three in flight, one more for each that finishes."""
-    run = OrchestrationRun(HANDLE, job(max_parallel_transcriptions=3))
+def test_fan_out_runs_waves_of_at_most_the_cap():
+    """Seven chunks, cap 3: waves 0-2, 3-5, 6; the next wave starts once the last has finished."""
+    run = new_run(job(max_parallel_transcriptions=3))
     run.complete(run.only("split_audio"), split_result(7))
-    in_flight = run.pending("transcribe_chunk")
-    assert [t.input["index"] for t in in_flight] == [0, 1, 2]
     assert run.custom_status == {"stage": "transcribing", "chunks_total": 7, "chunks_done": 0}
     retry = run.state["actions"][0][1]["compoundActions"][0]["compoundActions"][0]
     assert retry["retryOptions"]["maxNumberOfAttempts"] == 4
-    seen_max = 0
-    finished = 0
-    order = [1, 0, 2, 3, 4, 5, 6]  # finish out of order first
+    waves = []
     while run.pending("transcribe_chunk"):
-        in_flight = {t.input["index"]: t for t in run.pending("transcribe_chunk")}
-        seen_max = max(seen_max, len(in_flight))
-        index = next(i for i in order if i in in_flight)
-        order.remove(index)
-        run.complete(in_flight[index], {"index": index, "blob": f"t/{index}.json",
-                                        "segments": 1, "language": "en"})
-        finished += 1
+        wave = {t.input["index"]: t for t in run.pending("transcribe_chunk")}
+        waves.append(sorted(wave))
+        for index in sorted(wave, reverse=True):  # out of order within the wave
+            assert run.pending("transcribe_chunk") == [wave[i] for i in sorted(wave)
+                                                       if not wave[i].done]
+            run.complete(wave[index], chunk_result(index))
         if run.pending("transcribe_chunk"):
-            assert run.custom_status["chunks_done"] == finished
-    assert seen_max == 3
+            done = sum(len(w) for w in waves)
+            assert run.custom_status == {"stage": "transcribing", "chunks_total": 7,
+                                         "chunks_done": done}
+    assert waves == [[0, 1, 2], [3, 4, 5], [6]]
     merge = run.only("merge_transcript")
     assert [c["index"] for c in merge.input["chunks"]] == list(range(7))
     first = merge.input["chunks"][0]
@@ -116,21 +135,76 @@ def test_fan_out_keeps_at_most_the_cap_in_flight():
 
 
 def test_fan_out_with_results_batched_in_one_episode():
-    """Azure delivers several completions per episode; the window still refills correctly."""
-    run = OrchestrationRun(HANDLE, job(max_parallel_transcriptions=2))
+    """Azure delivers several completions per episode; the waves still follow in order."""
+    run = new_run(job(max_parallel_transcriptions=2))
     run.complete(run.only("split_audio"), split_result(5))
     while run.pending("transcribe_chunk"):
         in_flight = run.pending("transcribe_chunk")
         assert len(in_flight) <= 2
-        run.complete_together([(t, {"index": t.input["index"], "blob": f"t/{t.input['index']}",
-                                    "segments": 1, "language": "en"}) for t in in_flight])
+        run.complete_together([(t, chunk_result(t.input["index"])) for t in in_flight])
     merge = run.only("merge_transcript")
     assert [c["index"] for c in merge.input["chunks"]] == [0, 1, 2, 3, 4]
 
 
+def test_throttled_chunk_retries_inside_its_wave():
+    """A 429 fails one attempt: it is retried, the wave waits for it, then the next wave runs."""
+    run = new_run(job(max_parallel_transcriptions=2))
+    run.complete(run.only("split_audio"), split_result(3))
+    first, second = run.pending("transcribe_chunk")
+    run.fail(first, "Activity function 'transcribe_chunk' failed: RateLimited: 429")
+    run.complete(second, chunk_result(1))
+    assert not run.pending("transcribe_chunk"), "chunk 2 waits for the retry of chunk 0"
+    run.fire_timer(next(t for t in run.tasks.values() if t.kind == "retry_timer"))
+    (again,) = run.pending("transcribe_chunk")
+    assert again.input["index"] == 0
+    run.complete(again, chunk_result(0))
+    (last,) = run.pending("transcribe_chunk")
+    assert last.input["index"] == 2
+    run.complete(last, chunk_result(2))
+    assert [c["index"] for c in run.only("merge_transcript").input["chunks"]] == [0, 1, 2]
+
+
+def test_a_failed_chunk_lets_its_wave_finish_before_the_call_fails():
+    """Chunk 0 fails for good while chunk 1 runs: nothing more is scheduled until it is done."""
+    run = new_run(job(max_parallel_transcriptions=3, transcription_max_attempts=2))
+    run.complete(run.only("split_audio"), split_result(2))
+    first, second = run.pending("transcribe_chunk")
+    run.fail_for_good(first, "Activity function 'transcribe_chunk' failed: RateLimited: 429")
+    assert not run.pending("record_failure") and run.custom_status["stage"] == "transcribing"
+    run.complete(second, chunk_result(1))
+    assert_failed(run, "transcribing", "chunk 0: Activity function 'transcribe_chunk' failed")
+
+
+def test_legacy_instance_keeps_its_sliding_window():
+    """An instance started before versioning replays its original steps: one more chunk as soon
+    as one finishes. On the extension that window collapses: the third chunk's task_any lists
+    only itself, so the fourth chunk waits for the third specifically."""
+    run = legacy_run(job(max_parallel_transcriptions=2))
+    run.complete(run.only("split_audio"), split_result(4))
+    first, second = run.pending("transcribe_chunk")
+    run.complete(second, chunk_result(1))
+    assert [t.input["index"] for t in run.pending("transcribe_chunk")] == [0, 2]
+    run.complete(first, chunk_result(0))
+    assert [t.input["index"] for t in run.pending("transcribe_chunk")] == [2], \
+        "the SDK has chunks 2 and 3 in flight; the extension only chunk 2"
+    while run.pending("transcribe_chunk"):
+        task = run.pending("transcribe_chunk")[0]
+        run.complete(task, chunk_result(task.input["index"]))
+    assert [c["index"] for c in run.only("merge_transcript").input["chunks"]] == [0, 1, 2, 3]
+
+
+def test_host_json_default_version_is_the_orchestrators():
+    """New instances are stamped with host.json's defaultVersion; the code must know it."""
+    host = json.loads((Path(__file__).resolve().parents[1] / "host.json").read_text())
+    durable = host["extensions"]["durableTask"]
+    assert durable["defaultVersion"] == ORCHESTRATION_VERSION
+    assert durable["versionMatchStrategy"] == "CurrentOrOlder"
+    assert durable["versionFailureStrategy"] == "Reject"
+
+
 def test_confident_fields_skip_review_and_store():
     """No flagged field: enrich gets auto_accepted, store gets the record blob, output says so."""
-    run = to_enrich(OrchestrationRun(HANDLE, job()))
+    run = to_enrich(new_run(job()))
     enrich = run.only("enrich")
     assert enrich.input["review"] == {"outcome": "auto_accepted", "flagged": [],
                                       "decision": None}
@@ -144,8 +218,14 @@ def test_confident_fields_skip_review_and_store():
     assert run.custom_status == {"stage": "done"}
 
 
-def awaiting(run: OrchestrationRun) -> OrchestrationRun:
+def awaiting_any(run: OrchestrationRun) -> OrchestrationRun:
     to_enrich(run, name_confidence=0.4)
+    assert run.custom_status["stage"] == "awaiting_approval"
+    return run
+
+
+def awaiting(run: OrchestrationRun) -> OrchestrationRun:
+    awaiting_any(run)
     status = run.custom_status
     assert status["stage"] == "awaiting_approval"
     assert set(status["flagged"]) == {"customer_name"}
@@ -158,7 +238,7 @@ def awaiting(run: OrchestrationRun) -> OrchestrationRun:
 
 def test_approval_applies_decision_and_cancels_the_timer():
     """An approve decision (double-encoded, as the Python client sends it) wins the race."""
-    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run = awaiting(new_run(job()))
     decision = {"decision": "approve", "corrections": {"customer_name": "Dana Smyth"},
                 "reviewer": "kim", "decided_at": "2026-01-05T09:30:00+00:00"}
     run.raise_event("Approval", json.dumps(decision))
@@ -173,7 +253,7 @@ def test_approval_applies_decision_and_cancels_the_timer():
 
 
 def test_rejection_stores_rejected():
-    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run = awaiting(new_run(job()))
     run.raise_event("Approval", {"decision": "reject", "reviewer": "kim"})
     assert run.only("enrich").input["review"]["outcome"] == "rejected"
     finish(run)
@@ -182,7 +262,7 @@ def test_rejection_stores_rejected():
 
 def test_timeout_stores_unreviewed():
     """The deadline passes first: stored as unreviewed, nothing dropped."""
-    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run = awaiting(new_run(job()))
     run.fire_timer(run.timers()[0])
     review = run.only("enrich").input["review"]
     assert review == {"outcome": "unreviewed", "flagged": ["customer_name"], "decision": None}
@@ -192,7 +272,7 @@ def test_timeout_stores_unreviewed():
 
 def test_invalid_decision_is_ignored_and_waiting_goes_on():
     """A bad payload (raised around the API) changes nothing; a later valid one still counts."""
-    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run = awaiting(new_run(job()))
     run.raise_event("Approval", {"decision": "maybe", "reviewer": "kim"})
     assert run.custom_status["stage"] == "awaiting_approval"
     assert not run.pending() and len(run.timers()) == 1
@@ -201,9 +281,50 @@ def test_invalid_decision_is_ignored_and_waiting_goes_on():
     assert not run.timers()
 
 
+def test_each_wait_for_a_decision_is_fresh_with_the_same_deadline():
+    """After an ignored payload the old timer is cancelled and a new one waits for the same
+    deadline; when it fires the call is stored unreviewed (the extension sees every step)."""
+    run = awaiting(new_run(job()))
+    (first,) = run.timers()
+    run.raise_event("Approval", {"decision": "maybe", "reviewer": "kim"})
+    (second,) = run.timers()
+    assert second.id != first.id and run.tasks[first.id].cancelled
+    assert second.fire_at == first.fire_at
+    run.fire_timer(second)
+    assert run.only("enrich").input["review"]["outcome"] == "unreviewed"
+
+
+def test_legacy_approval_loop_keeps_reusing_its_timer():
+    """The pre-versioning loop re-yields one timer: on the extension the deadline then never
+    ends the wait (the second task_any lists only the new event), so nothing is stored."""
+    run = awaiting(legacy_run(job()))
+    run.raise_event("Approval", {"decision": "maybe", "reviewer": "kim"})
+    (timer,) = run.timers()
+    run.fire_timer(timer)
+    assert not run.pending("enrich"), "the extension still awaits the second event"
+    assert run.status == "Running"
+
+
+def test_deadline_stays_under_the_longest_short_timer():
+    """A 7-day policy: a new instance waits just under 6 days with one plain timer, so the
+    decision's cancel reaches the extension (no LongTimerTask, SDK #573); a legacy instance
+    replays the 7-day deadline it was started with."""
+    run = awaiting_any(new_run(job(approval_deadline_seconds=7 * 24 * 3600.0)))
+    (timer,) = run.timers()
+    assert timer.fire_at.startswith(run.custom_status["deadline"].removesuffix("Z")[:19])
+    deadline = datetime.fromisoformat(run.custom_status["deadline"].replace("Z", "+00:00"))
+    assert deadline - run.clock < timedelta(days=6)
+    run.raise_event("Approval", {"decision": "approve", "reviewer": "kim"})
+    assert run.only("enrich") and not run.timers()
+    legacy = awaiting_any(legacy_run(job(approval_deadline_seconds=7 * 24 * 3600.0)))
+    legacy_deadline = datetime.fromisoformat(
+        legacy.custom_status["deadline"].replace("Z", "+00:00"))
+    assert legacy_deadline - legacy.clock > timedelta(days=6)
+
+
 def test_second_approval_is_ignored():
     """Only the first decision is consumed; a second one raised meanwhile changes nothing."""
-    run = awaiting(OrchestrationRun(HANDLE, job()))
+    run = awaiting(new_run(job()))
     run.raise_event("Approval", {"decision": "approve", "reviewer": "kim"})
     run.raise_event("Approval", {"decision": "reject", "reviewer": "lee"})
     enrich = run.only("enrich")
@@ -213,7 +334,7 @@ def test_second_approval_is_ignored():
 
 
 def test_silence_skips_extraction_and_review():
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     run.complete(run.only("split_audio"), split_result(1))
     run.complete(run.only("transcribe_chunk"), {"index": 0, "blob": "t", "segments": 0,
                                                 "language": None})
@@ -238,14 +359,14 @@ def assert_failed(run: OrchestrationRun, stage: str, reason: str) -> None:
 
 def test_permanent_input_error_fails_without_retry():
     """split_audio answers {"error"} for a file that is not audio: no retry, Failed with reason."""
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     run.complete(run.only("split_audio"), {"error": "the file is not audio", "code": "audio.not"})
     assert_failed(run, "splitting", "the file is not audio")
 
 
 def test_transcription_retries_exhausted_fails_with_reason():
     """A chunk failing every attempt: retried up to the policy's attempts, then Failed."""
-    run = OrchestrationRun(HANDLE, job(transcription_max_attempts=3))
+    run = new_run(job(transcription_max_attempts=3))
     run.complete(run.only("split_audio"), split_result(2))
     first = run.pending("transcribe_chunk")[0]
     reason = "Activity function 'transcribe_chunk' failed: RateLimited: 429 from the server"
@@ -253,12 +374,13 @@ def test_transcription_retries_exhausted_fails_with_reason():
     run.fail_for_good(first, reason)
     attempts = len([t for t in run.tasks.values() if t.name == "transcribe_chunk"])
     assert attempts - attempts_before == 2  # two more attempts for chunk 0: three in all
+    run.complete(run.only("transcribe_chunk"), chunk_result(1))  # its wave finishes first
     assert_failed(run, "transcribing", "429 from the server")
     assert "chunk 0" in run.custom_status["error"]
 
 
 def test_retry_that_succeeds_continues():
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     run.complete(run.only("split_audio"), split_result(1))
     run.fail(run.only("transcribe_chunk"), "Activity function 'transcribe_chunk' failed: boom")
     timer = next(t for t in run.tasks.values() if t.kind == "retry_timer")
@@ -269,29 +391,30 @@ def test_retry_that_succeeds_continues():
 
 
 def test_permanent_chunk_error_names_the_chunk():
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     run.complete(run.only("split_audio"), split_result(2))
-    second = run.pending("transcribe_chunk")[1]
+    first, second = run.pending("transcribe_chunk")
     run.complete(second, {"error": "the model rejected the audio", "code": "x"})
+    run.complete(first, chunk_result(0))
     assert_failed(run, "transcribing", "chunk 1: the model rejected the audio")
 
 
 def test_unexpected_answer_is_recorded_as_a_failure():
     """A bug (here: enrich answering without record_blob) still ends as a Failed record."""
-    run = to_enrich(OrchestrationRun(HANDLE, job()))
+    run = to_enrich(new_run(job()))
     run.complete(run.only("enrich"), {"id": CALL_ID})
     assert_failed(run, "storing", "KeyError")
 
 
 def test_bad_input_fails_at_start():
-    run = OrchestrationRun(HANDLE, {"policy": POLICY})
+    run = new_run({"policy": POLICY})
     assert_failed(run, "starting", "blob_name")
 
 
 @pytest.mark.parametrize("stage_activity,stage", [("merge_transcript", "merging"),
                                                    ("extract", "extracting")])
 def test_later_stage_failure_names_the_stage(stage_activity, stage):
-    run = OrchestrationRun(HANDLE, job())
+    run = new_run(job())
     if stage_activity == "extract":
         through_transcription(run)
     else:

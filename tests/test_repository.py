@@ -90,3 +90,21 @@ def test_factory_picks_sqlite_without_cosmos(tmp_path):
     settings = Settings.from_env({"RECORDS_SQLITE_PATH": str(tmp_path / "x" / "r.sqlite")})
     assert isinstance(repository_for(settings), SqliteRepository)
     assert (tmp_path / "x" / "r.sqlite").exists()
+
+
+def test_pages_follow_each_other_without_gaps_or_repeats(repo: CallRepository):
+    """Keyset pages: newest call_date first, then id; same-day records split across pages."""
+    prefix = uuid.uuid4().hex[:6]
+    ids = {f"{prefix}-{i}": f"2026-03-0{1 + i % 3}" for i in range(7)}
+    for call_id, day in ids.items():
+        repo.create(record(call_id, status="Rejected", call_date=day))
+    seen, after = [], None
+    while True:
+        page, after = repo.page(status="Rejected", limit=3, after=after)
+        assert len(page) <= 3
+        seen.extend((r["call_date"], r["id"]) for r in page if r["id"].startswith(prefix))
+        if after is None:
+            break
+    assert seen == sorted(((day, call_id) for call_id, day in ids.items()), reverse=True)
+    first, after = repo.page(status="Rejected", limit=len(ids))
+    assert len(first) == len(ids) and after is None

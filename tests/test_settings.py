@@ -41,3 +41,29 @@ def test_policy_is_what_the_orchestrator_needs():
     assert set(policy) == {"max_parallel_transcriptions", "transcription_max_attempts",
                            "transcription_first_retry_seconds", "confidence_threshold",
                            "approval_deadline_seconds"}
+
+
+def test_approval_deadline_stays_under_the_extensions_longest_short_timer():
+    assert Settings.from_env({"APPROVAL_DEADLINE_SECONDS": str(5 * 86400)})
+    with pytest.raises(ValueError, match="6 days"):
+        Settings.from_env({"APPROVAL_DEADLINE_SECONDS": str(6 * 86400)})
+
+
+def test_identity_based_storage_connection_is_the_accounts_blob_uri():
+    assert Settings.from_env({"AzureWebJobsStorage__accountName": "stx"}).storage_connection \
+        == "https://stx.blob.core.windows.net"
+    assert Settings.from_env({"AzureWebJobsStorage__blobServiceUri": "https://b.example/",
+                              "AzureWebJobsStorage__accountName": "stx"}).storage_connection \
+        == "https://b.example/"
+    assert Settings.from_env({"AzureWebJobsStorage": "conn",
+                              "AzureWebJobsStorage__accountName": "stx"}).storage_connection \
+        == "conn"
+
+
+def test_easy_auth_mode_needs_app_service_authentication_on():
+    with pytest.raises(ValueError, match="WEBSITE_AUTH_ENABLED"):
+        Settings.from_env({"AUTH_MODE": "easyauth"})
+    settings = Settings.from_env({"AUTH_MODE": "EasyAuth", "WEBSITE_AUTH_ENABLED": "True"})
+    assert settings.uses_easy_auth
+    with pytest.raises(ValueError, match="AUTH_MODE"):
+        Settings.from_env({"AUTH_MODE": "open"})

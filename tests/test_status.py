@@ -114,3 +114,13 @@ def test_list_merges_instances_and_records_and_filters():
     assert next(c for c in calls if c["call_id"] == CALL_ID)["record"] == RECORD
     only = status.list_calls([waiting, finished], [RECORD], CallStatus.AWAITING_APPROVAL)
     assert [c["call_id"] for c in only] == ["b" * 32]
+
+
+def test_public_view_has_status_stage_and_progress_only():
+    awaiting = status.call_status(durable("Running", {
+        "stage": "awaiting_approval", "deadline": "2026-01-08T09:00:00Z",
+        "flagged": {"customer_name": {"value": "Dana"}}}))
+    assert status.public_view(awaiting) == {"call_id": CALL_ID, "status": "AwaitingApproval",
+                                            "stage": "awaiting_approval", "progress": None}
+    done = status.public_view(status.call_status(None, {**RECORD, "transcript": {"text": "x"}}))
+    assert set(done) == set(status.PUBLIC_FIELDS) and done["status"] == "Completed"

@@ -14,6 +14,10 @@ from typing import Protocol
 
 UPSERT_ATTEMPTS = 5
 
+# Where a page of records ends: (call_date, id) of its last record. Pages are ordered by
+# call_date, then id, both descending: a total order both stores can seek in.
+PageKey = tuple[str, str]
+
 
 class RecordConflict(Exception):
     """The record changed since it was read (ETag mismatch, HTTP 412) or was created meanwhile."""
@@ -53,6 +57,12 @@ class CallRepository(Protocol):
         """Create or overwrite, idempotently, keeping the first `call_date`."""
         ...
 
+    def page(self, *, status: str | None = None, limit: int = 100,
+             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
+        """Up to `limit` records after `after`, newest `call_date` first (then id, descending),
+        and the key to pass as `after` for the next page (None on the last page)."""
+        ...
+
 
 class RepositoryBase(ABC):
     """The shared `upsert` over each backend's create / replace / get."""
@@ -80,6 +90,14 @@ class RepositoryBase(ABC):
                 last = exc
         raise RecordConflict(f"record {record['id']} kept changing; gave up after "
                              f"{UPSERT_ATTEMPTS} attempts") from last
+
+
+def page_end(records: list[dict], limit: int) -> tuple[list[dict], PageKey | None]:
+    """Trim a `limit + 1` read to the page and its continuation key (None: nothing follows)."""
+    if len(records) <= limit:
+        return records, None
+    last = records[limit - 1]
+    return records[:limit], (last["call_date"], last["id"])
 
 
 def without_system_fields(item: dict) -> dict:

@@ -19,10 +19,12 @@ from azure.cosmos.exceptions import (
 )
 
 from callinsights.repository.base import (
+    PageKey,
     RecordConflict,
     RecordNotFound,
     RepositoryBase,
     StoredRecord,
+    page_end,
     without_system_fields,
 )
 from callinsights.settings import Settings
@@ -39,6 +41,14 @@ def _client(settings: Settings) -> CosmosClient:
                         connection_verify=settings.cosmos_verify_tls)
 
 
+# The listing's ORDER BY call_date DESC, id DESC is served only from this composite index
+# (infra/modules/cosmos.bicep declares the same for the container it creates).
+PAGE_INDEX = [[{"path": "/call_date", "order": "descending"},
+               {"path": "/id", "order": "descending"}]]
+INDEXING_POLICY = {"indexingMode": "consistent", "includedPaths": [{"path": "/*"}],
+                   "excludedPaths": [{"path": '/"_etag"/?'}], "compositeIndexes": PAGE_INDEX}
+
+
 def _container(settings: Settings) -> ContainerProxy:
     """The records container, created with its database when missing.
 
@@ -50,7 +60,8 @@ def _container(settings: Settings) -> ContainerProxy:
         database = client.create_database_if_not_exists(settings.cosmos_database)
         return database.create_container_if_not_exists(
             id=settings.cosmos_container,
-            partition_key=PartitionKey(path=settings.cosmos_partition_key))
+            partition_key=PartitionKey(path=settings.cosmos_partition_key),
+            indexing_policy=INDEXING_POLICY)
     except CosmosHttpResponseError as exc:
         if exc.status_code != 403:
             raise
@@ -108,3 +119,25 @@ class CosmosRepository(RepositoryBase):
             if len(records) >= limit:
                 break
         return records
+
+    def page(self, *, status: str | None = None, limit: int = 100,
+             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
+        """Keyset paging; the ORDER BY needs the (call_date, id) composite index (cosmos.bicep)."""
+        clauses, params = [], []
+        if status:
+            clauses.append("c.status = @status")
+            params.append({"name": "@status", "value": status})
+        if after:
+            clauses.append("(c.call_date < @date OR (c.call_date = @date AND c.id < @id))")
+            params.extend([{"name": "@date", "value": after[0]},
+                           {"name": "@id", "value": after[1]}])
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        items = self._container.query_items(
+            f"SELECT * FROM c{where} ORDER BY c.call_date DESC, c.id DESC", parameters=params,
+            enable_cross_partition_query=True, max_item_count=limit + 1)
+        records = []
+        for item in items:
+            records.append(without_system_fields(item))
+            if len(records) > limit:
+                break
+        return page_end(records, limit)

@@ -16,10 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from callinsights.repository.base import (
+    PageKey,
     RecordConflict,
     RecordNotFound,
     RepositoryBase,
     StoredRecord,
+    page_end,
 )
 
 _SCHEMA = """
@@ -32,6 +34,7 @@ CREATE TABLE IF NOT EXISTS records (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_status_date ON records (status, call_date);
+CREATE INDEX IF NOT EXISTS records_date_id ON records (call_date, id);
 """
 
 
@@ -99,3 +102,19 @@ class SqliteRepository(RepositoryBase):
                               "ORDER BY call_date DESC, updated_at DESC LIMIT ?",
                               (*params, limit)).fetchall()
         return [json.loads(row[0]) for row in rows]
+
+    def page(self, *, status: str | None = None, limit: int = 100,
+             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
+        clauses, params = [], []
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if after:
+            clauses.append("(call_date < ? OR (call_date = ? AND id < ?))")
+            params.extend([after[0], after[0], after[1]])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._connect() as db:
+            rows = db.execute(f"SELECT body FROM records {where} "
+                              "ORDER BY call_date DESC, id DESC LIMIT ?",
+                              (*params, limit + 1)).fetchall()
+        return page_end([json.loads(row[0]) for row in rows], limit)

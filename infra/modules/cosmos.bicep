@@ -37,8 +37,12 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
       partitionKey: { paths: [partitionKey], kind: 'Hash', version: 2 }
       indexingPolicy: {
         indexingMode: 'consistent'
-        includedPaths: [{ path: '/status/?' }, { path: '/call_date/?' }, { path: '/review/outcome/?' }]
+        includedPaths: [{ path: '/status/?' }, { path: '/call_date/?' }, { path: '/id/?' }, { path: '/review/outcome/?' }]
         excludedPaths: [{ path: '/*' }]
+        // GET /api/calls pages records by call_date, then id, both descending (repository/cosmos.py)
+        compositeIndexes: [
+          [{ path: '/call_date', order: 'descending' }, { path: '/id', order: 'descending' }]
+        ]
       }
     }
   }

@@ -22,8 +22,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // The app reads AzureWebJobsStorage as a connection string (blob code, durable task hub).
-    allowSharedKeyAccess: true
+    // No keys at all: the runtime, the durable task hub and the app's blob code reach the
+    // account with the app's managed identity (AzureWebJobsStorage__accountName).
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
     accessTier: 'Hot'
   }
 }

@@ -3,6 +3,10 @@ and poison after the runtime's five attempts."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +85,30 @@ def test_failing_trigger_is_retried_then_poisoned(tmp_path: Path, own_azurite: s
         assert receipt is not None and receipt.status == "poison"
         host.blobs.poll_all()
         assert len(lines(log)) == MAX_ATTEMPTS
+
+
+def test_the_input_stream_reads_a_large_blob_in_chunks(tmp_path: Path, own_azurite: str) -> None:
+    """A 32 MiB blob read 1 MiB at a time: right bytes and properties, and the host never holds
+    the whole blob (the traced peak stays well below its size)."""
+    data = os.urandom(32 * 1024 * 1024)
+    log = tmp_path / "uploads.log"
+    with BlobServiceClient.from_connection_string(own_azurite) as account:
+        large = account.get_container_client("large")
+        large.create_container()
+        try:
+            large.upload_blob("big.bin", data)
+            with make_host(tmp_path / "data", own_azurite, log) as host:
+                tracemalloc.start()
+                try:
+                    wait_until(lambda: log.exists(), host)
+                    peak = tracemalloc.get_traced_memory()[1]
+                finally:
+                    tracemalloc.stop()
+        finally:
+            large.delete_container()
+    seen = json.loads(log.read_text().splitlines()[0])
+    assert seen["sha256"] == hashlib.sha256(data).hexdigest()
+    assert seen["total"] == seen["length"] == len(data) == seen["properties"]["Length"]
+    assert seen["largest"] <= 1024 * 1024
+    assert seen["name"] == "large/big.bin" and seen["uri"].endswith("/large/big.bin")
+    assert peak < len(data) // 2, f"peak {peak} bytes while reading a {len(data)}-byte blob"

@@ -19,9 +19,9 @@ COUNT = 60
 WORKERS = 4
 
 
-def start_fan_out(origin: str, side_effects: Path) -> str:
+def start_fan_out(rpc_origin: str, side_effects: Path) -> str:
     body = json.dumps(json.dumps({"file": str(side_effects), "count": COUNT, "sleep": 0.1}))
-    request = urllib.request.Request(f"{origin}/durabletask/orchestrators/side_effects",
+    request = urllib.request.Request(f"{rpc_origin}/durabletask/orchestrators/side_effects",
                                      data=body.encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as reply:
@@ -38,10 +38,10 @@ def recorded_completions(hub: Path, instance_id: str) -> set[int]:
     return {e["TaskScheduledId"] for e in events if e["EventType"] == EventType.TASK_COMPLETED}
 
 
-def wait_status(origin: str, instance_id: str, timeout: float = 120.0) -> dict:
+def wait_status(rpc_origin: str, instance_id: str, timeout: float = 120.0) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{origin}/durabletask/instances/{instance_id}") as reply:
+        with urllib.request.urlopen(f"{rpc_origin}/durabletask/instances/{instance_id}") as reply:
             body = json.loads(reply.read())
             if reply.status == 200:
                 return body
@@ -56,7 +56,7 @@ def test_kill_9_mid_fan_out_then_resume(tmp_path: Path, azurite: str) -> None:
     args = ["--no-azurite", "--no-model-server", "--activity-workers", str(WORKERS)]
     first = HostProcess(APP_DIR, data, env=env, extra_args=args).start()
     try:
-        instance_id = start_fan_out(first.origin, side_effects)
+        instance_id = start_fan_out(first.rpc_origin, side_effects)
         while len(side_effects.read_text().splitlines() if side_effects.exists() else []) < 15:
             time.sleep(0.05)
     finally:
@@ -65,7 +65,7 @@ def test_kill_9_mid_fan_out_then_resume(tmp_path: Path, azurite: str) -> None:
     assert len(before) < COUNT, "the fan-out finished before the kill"
     recorded = recorded_completions(data / "taskhub-TestHubName.sqlite", instance_id)
     with HostProcess(APP_DIR, data, env=env, extra_args=args) as second:
-        status = wait_status(second.origin, instance_id)
+        status = wait_status(second.rpc_origin, instance_id)
     assert status["runtimeStatus"] == "Completed" and status["output"] == COUNT
     runs = Counter(int(i) for i in side_effects.read_text().split())
     assert set(runs) == set(range(COUNT))

@@ -43,11 +43,13 @@ def test_starter_function_returns_check_status_links(durable_host: Host) -> None
 def test_public_status_url_is_202_while_running_and_404_when_unknown(durable_host: Host) -> None:
     instance_id = start(durable_host, "approval", 60)
     url = f"{durable_host.origin}/runtime/webhooks/durabletask/instances/{instance_id}"
-    status, headers, body = http("GET", f"{url}?taskHub=TestHubName&connection=Storage&code=x")
+    asked = f"{url}?taskHub=TestHubName&connection=Storage&code={durable_host.keys.system}"
+    status, headers, body = http("GET", asked)
     assert status == 202
-    assert headers["Location"].startswith(url)
+    assert headers["Location"] == asked  # the extension answers with the request's own URL
+    assert headers["Retry-After"] == "5"
     assert json.loads(body)["runtimeStatus"] in ("Pending", "Running")
-    assert http("GET", f"{url}-nope")[0] == 404
+    assert http("GET", f"{url}-nope?code={durable_host.keys.system}")[0] == 404
     durable_host.run_client(lambda c: c.terminate(instance_id, "test over"))
     inst = durable_host.wait_for(instance_id)
     assert inst.status == "Terminated" and inst.output == "test over"
@@ -98,7 +100,7 @@ async def _wait_status(client: df.DurableOrchestrationClient, instance_id: str, 
 def test_list_pages_with_continuation_token(durable_host: Host) -> None:
     for _ in range(3):
         durable_host.wait_for(start(durable_host, "chain", ["P"]))
-    base = f"{durable_host.origin}/durabletask/instances/?top=2"
+    base = f"{durable_host.rpc_origin}/durabletask/instances/?top=2"
     status, headers, body = http("GET", base)
     assert status == 200 and len(json.loads(body)) == 2
     token = headers["x-ms-continuation-token"]
@@ -127,7 +129,7 @@ def test_function_keys_and_routes(durable_host: Host) -> None:
 
 
 def test_bad_input_gets_the_right_status_and_the_host_lives_on(durable_host: Host) -> None:
-    rpc = f"{durable_host.origin}/durabletask"
+    rpc = f"{durable_host.rpc_origin}/durabletask"
     json_type = {"Content-Type": "application/json"}
     assert http("POST", f"{rpc}/orchestrators/chain", b"{not json", json_type)[0] == 400
     assert http("POST", f"{rpc}/orchestrators/no_such_orchestrator", b"1", json_type)[0] == 400
@@ -154,7 +156,8 @@ def test_bad_input_gets_the_right_status_and_the_host_lives_on(durable_host: Hos
 def test_webhook_raise_event_takes_single_encoded_json(durable_host: Host) -> None:
     instance_id = start(durable_host, "approval", 60)
     url = (f"{durable_host.origin}/runtime/webhooks/durabletask/instances/{instance_id}"
-           "/raiseEvent/Approval?taskHub=TestHubName&connection=Storage")
+           f"/raiseEvent/Approval?taskHub=TestHubName&connection=Storage"
+           f"&code={durable_host.keys.system}")
     status, _, _ = http("POST", url, b'{"ok": true}', {"Content-Type": "application/json"})
     assert status == 202
     assert json.loads(durable_host.wait_for(instance_id).output) == {"approved": {"ok": True}}

@@ -1,5 +1,6 @@
-"""Determinism: replaying a finished instance's stored history through the SDK yields no new
-actions, and hand-built histories (same factories as the host) give the SDK's expected actions."""
+"""Determinism: replaying a finished instance's stored history through the SDK and the
+extension's shim yields no new decisions, and hand-built histories (same factories as the host)
+give the SDK's expected actions."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from devhost import Host
+from devhost import Host, shim
 from devhost import history as h
 from devhost.indexing import AppIndex
-from devhost.progress import Progress
-from devhost.replay import context_json, leaves, run_orchestrator
+from devhost.replay import context_json, run_orchestrator
 
 from .conftest import run
 
@@ -48,8 +48,16 @@ def replay(host: Host, instance_id: str):
 
 def assert_replays_without_new_actions(host: Host, instance_id: str) -> None:
     inst, result = replay(host, instance_id)
-    progress = Progress.from_dict(inst.engine)
-    assert len(list(leaves(result.actions))) == progress.leaf_cursor
+    index = host.index
+    assert isinstance(index, AppIndex)
+    events = host.store.get_events(instance_id)
+    outcome = shim.replay(shim.Context(
+        instance_id, inst.execution_id, (inst.parent or {}).get("instance_id"),
+        activity_exists=lambda n: index.activity(n) is not None,
+        orchestrator_exists=lambda n: index.orchestrator(n) is not None,
+        known_activities=index.activity_names), events, result.actions)
+    assert outcome.decisions == [] and outcome.nondeterminism is None
+    assert outcome.open_tasks == 0 and outcome.finished(result.error, result.is_done)
     if inst.status == "Completed":
         assert result.is_done and result.error is None
         assert json.dumps(result.output) == inst.output

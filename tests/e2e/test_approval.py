@@ -76,6 +76,16 @@ def test_approval_without_the_function_key_is_refused(stack, waiting):
     assert stack.api.status(call_id)["status"] == "AwaitingApproval"
 
 
+def test_call_data_needs_the_key_and_the_public_status_shows_none(stack, waiting):
+    call_id = waiting["approve"].call_id
+    assert stack.api.request("GET", f"/api/calls/{call_id}").status == 401
+    public = stack.api.request("GET", f"/api/calls/{call_id}/status")
+    assert public.status == 200, public.body
+    assert public.body == {"call_id": call_id, "status": "AwaitingApproval",
+                           "stage": "awaiting_approval", "progress": None}
+    assert stack.api.request("GET", f"/api/calls/{call_id.upper()}/status").status == 400
+
+
 def test_unknown_call_gets_404(stack, waiting):
     resp = stack.api.decide("0" * 32, "approve", reviewer="dana")
     assert resp.status == 404

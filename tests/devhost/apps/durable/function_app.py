@@ -6,6 +6,7 @@ count executions across restarts of the host.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -264,3 +265,18 @@ async def on_upload(blob: func.InputStream, client: df.DurableOrchestrationClien
     if data.startswith(b"fail"):
         raise RuntimeError("upload rejected")
     await client.start_new("chain", None, [blob.name])
+
+
+@app.blob_trigger(arg_name="blob", path="large/{name}", connection="AzureWebJobsStorage")
+def on_large(blob: func.InputStream) -> None:
+    """Reads the blob in 1 MiB pieces and logs what it saw (one JSON line to UPLOAD_LOG)."""
+    digest, sizes = hashlib.sha256(), []
+    while chunk := blob.read(1024 * 1024):
+        digest.update(chunk)
+        sizes.append(len(chunk))
+    log = os.environ.get("UPLOAD_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"name": blob.name, "length": blob.length, "uri": blob.uri,
+                                  "properties": blob.blob_properties, "largest": max(sizes),
+                                  "total": sum(sizes), "sha256": digest.hexdigest()}) + "\n")

@@ -1,0 +1,121 @@
+"""`GET /api/calls`: every call, page by page, from the task hub and the records store.
+
+Order: first the calls that are still live in the task hub (Pending, Running, AwaitingApproval,
+and instances that ended Failed/Terminated without a stored record), in the order the task hub
+lists them; then the stored records (Completed, Rejected, Failed), newest `call_date` first,
+then by call id. A page holds at most `limit` calls and may hold fewer (even none) while more
+follow: a client keeps passing the response's `continuation` back until it is null. The token
+is opaque (base64 JSON of the phase and the task hub's token or the last record's key).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+import azure.durable_functions as df
+
+from api.instances import instances_page
+from callinsights import status as call_status
+from callinsights.repository.base import CallRepository
+from callinsights.schema import CallStatus
+from callinsights.status import ACTIVE_RUNTIMES, ENDED_BADLY_RUNTIMES, LIVE_RUNTIMES
+from orchestrators import ORCHESTRATOR
+
+LIVE_STATUSES = {CallStatus.PENDING, CallStatus.RUNNING, CallStatus.AWAITING_APPROVAL,
+                 CallStatus.FAILED}
+STORED_STATUSES = {CallStatus.COMPLETED, CallStatus.REJECTED, CallStatus.FAILED}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: in the task hub (its token) or in the records (a key)."""
+
+    phase: str = "live"  # "live" | "records"
+    token: str | None = None
+    after: tuple[str, str] | None = None
+
+    def encode(self) -> str:
+        raw = json.dumps({"phase": self.phase, "token": self.token,
+                          "after": list(self.after) if self.after else None})
+        return base64.urlsafe_b64encode(raw.encode()).decode()
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """ValueError (a 400) for anything this module did not hand out."""
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(text.encode()))
+            after = tuple(raw["after"]) if raw.get("after") else None
+            cursor = cls(raw["phase"], raw.get("token"), after)
+        except (binascii.Error, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError("continuation is not a token this API handed out") from exc
+        if cursor.phase not in ("live", "records") or (after and len(after) != 2):
+            raise ValueError("continuation is not a token this API handed out")
+        return cursor
+
+
+@dataclass(frozen=True)
+class Page:
+    calls: list[dict]
+    continuation: str | None
+
+
+def first_cursor(wanted: CallStatus | None) -> Cursor | None:
+    if wanted is None or wanted in LIVE_STATUSES:
+        return Cursor("live")
+    return Cursor("records")
+
+
+async def list_page(client: df.DurableOrchestrationClient, repository: CallRepository,
+                    wanted: CallStatus | None, limit: int, cursor: Cursor) -> Page:
+    if cursor.phase == "live":
+        return await _live_page(client, repository, wanted, limit, cursor.token)
+    return await _records_page(client, repository, wanted, limit, cursor.after)
+
+
+def _statuses(wanted: CallStatus | None) -> list[str]:
+    if wanted in (CallStatus.PENDING,):
+        return ["Pending"]
+    if wanted in (CallStatus.RUNNING, CallStatus.AWAITING_APPROVAL):
+        return list(ACTIVE_RUNTIMES)
+    return [*LIVE_RUNTIMES, *ENDED_BADLY_RUNTIMES]  # and failures that may lack a record
+
+
+async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepository,
+                     wanted: CallStatus | None, limit: int, token: str | None) -> Page:
+    instances, following = await instances_page(client, _statuses(wanted), limit, token)
+    calls = []
+    for durable in instances:
+        if durable.get("name") not in (None, ORCHESTRATOR):
+            continue
+        ended = durable.get("runtimeStatus") in ENDED_BADLY_RUNTIMES
+        if ended and repository.get(durable["instanceId"]):
+            continue  # its stored record is listed with the records
+        body = call_status.call_status(durable)
+        if body and body["call_id"] and (wanted is None or body["status"] == wanted):
+            calls.append(body)
+    if following:
+        return Page(calls, Cursor("live", token=following).encode())
+    more = wanted is None or wanted in STORED_STATUSES
+    return Page(calls, Cursor("records").encode() if more else None)
+
+
+async def _records_page(client: df.DurableOrchestrationClient, repository: CallRepository,
+                        wanted: CallStatus | None, limit: int, after: tuple[str, str] | None
+                        ) -> Page:
+    records, last = repository.page(status=wanted.value if wanted else None, limit=limit,
+                                    after=after)
+    calls = []
+    for record in records:
+        if record.get("status") == CallStatus.FAILED and await _running(client, record["id"]):
+            continue  # a failed call uploaded again: listed live, with its new run
+        calls.append(call_status.from_record(record))
+    return Page(calls, Cursor("records", after=last).encode() if last else None)
+
+
+async def _running(client: df.DurableOrchestrationClient, call_id: str) -> bool:
+    found = await client.get_status(call_id)
+    runtime = found.runtime_status.name if found and found.runtime_status else None
+    return runtime in LIVE_RUNTIMES

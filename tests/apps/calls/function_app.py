@@ -1,0 +1,32 @@
+"""Test app: the real routes, starter and purge of call insights over a scripted `process_call`.
+
+The HTTP routes, the blob trigger and the purge are the app's own blueprints. `process_call` is
+replaced by an orchestration that publishes the custom status its input names and then waits
+for a `Finish` event (whose payload becomes its output, or its failure with `{"fail": reason}`),
+so a test can put calls in any state without audio or models.
+"""
+
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from api import blob_trigger, calls, purge
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+app.register_functions(blob_trigger.bp)
+app.register_functions(calls.bp)
+app.register_functions(purge.bp)
+
+FINISH_EVENT = "Finish"
+
+
+@app.orchestration_trigger(context_name="context")
+def process_call(context: df.DurableOrchestrationContext):
+    job = context.get_input() or {}
+    context.set_custom_status(job.get("custom") or {"stage": "splitting"})
+    finish = yield context.wait_for_external_event(FINISH_EVENT)
+    outcome = finish if isinstance(finish, dict) else {}
+    if outcome.get("fail"):
+        raise RuntimeError(outcome["fail"])
+    return outcome
