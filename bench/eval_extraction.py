@@ -8,7 +8,7 @@ extracted through the real `openai` SDK, exactly as the app's activities do.
 Printed: per-field accuracy over customer name, city, region, products, budget and timeline
 (null is right when the call does not say it), the precision of auto-accepted fields
 (confidence >= CONFIDENCE_THRESHOLD), their share, whether every value's quote occurs in the
-transcript, and the time per call. Matching rules: `docs/extraction.md`.
+transcript, and the time per call. Matching rules: `tests/matching.py` (docs/extraction.md).
 
     python bench/eval_extraction.py                      # starts its own model server
     python bench/eval_extraction.py --base-url http://127.0.0.1:8008/v1
@@ -23,7 +23,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,87 +33,18 @@ sys.path.insert(0, str(ROOT))
 
 from callinsights import transcription  # noqa: E402
 from callinsights.ai import openai_client  # noqa: E402
-from callinsights.confidence import word_similarity, words  # noqa: E402
+from callinsights.confidence import words  # noqa: E402
 from callinsights.extraction import extract_fields  # noqa: E402
 from callinsights.settings import Settings  # noqa: E402
 from callinsights.transcript import Transcript  # noqa: E402
+from tests.matching import EXTRACTED_AS, correct  # noqa: E402
 
-FIELDS = {"customer_name": "customer_name", "city": "city", "region": "region",
-          "products": "products_of_interest", "budget": "budget", "timeline": "timeline"}
+FIELDS = EXTRACTED_AS
 OWN_CALLS = ROOT / "tests" / "data" / "extraction_calls.json"
 RENDERED = ROOT / ".data" / "extraction_calls"
-SAME_WORD = 0.8  # word similarity that counts as the same word
-ASR_SURNAME = 0.5  # surnames: the recogniser spells unusual ones freely
 
 
-# --- matching rules -----------------------------------------------------------------------
-
-def _amount(text: Any) -> float | None:
-    if text is None:
-        return None
-    if isinstance(text, dict):
-        return float(text["amount"])
-    return float(str(text).replace(",", "").replace("$", ""))
-
-
-def _same_words(a: list[str], b: list[str], threshold: float = SAME_WORD) -> bool:
-    return len(a) == len(b) and all(word_similarity(x, y) >= threshold
-                                    for x, y in zip(a, b, strict=True))
-
-
-def match_name(truth: str, got: str) -> bool:
-    """First name as said; surname present when the truth has one, spelled within ASR slack."""
-    t, g = words(truth), words(got)
-    if not g or word_similarity(t[0], g[0]) < SAME_WORD or len(g) != len(t):
-        return False
-    return all(word_similarity(x, y) >= ASR_SURNAME for x, y in zip(t[1:], g[1:], strict=True))
-
-
-def match_place(truth: str, got: str) -> bool:
-    return _same_words(words(truth), words(got))
-
-
-def _contains(longer: list[str], shorter: list[str], threshold: float) -> bool:
-    return all(any(word_similarity(s, w) >= threshold for w in longer) for s in shorter)
-
-
-def _same_item(truth: str, got: str) -> bool:
-    """An item matches when the truth's words are all in it (singular/plural, ASR slack 0.75)."""
-    t = [w.rstrip("s") for w in words(truth)]
-    g = [w.rstrip("s") for w in words(got)]
-    return bool(g) and _contains(g, t, 0.75) and len(g) <= len(t) + 2
-
-
-def match_products(truth: list[str], got: list[str]) -> bool:
-    """Same set: every truth item found, every extracted item a truth item."""
-    return (all(any(_same_item(t, g) for g in got) for t in truth)
-            and all(any(_same_item(t, g) for t in truth) for g in got))
-
-
-def match_budget(truth: Any, got: Any) -> bool:
-    a, b = _amount(truth), _amount(got)
-    return abs(a - b) <= 0.01 * a if a is not None and b is not None else False
-
-
-def match_timeline(truth: str, got: str) -> bool:
-    """The truth's words all said, with at most three words around them ("by the spring")."""
-    t, g = words(truth), words(got)
-    return _contains(g, t, SAME_WORD) and len(g) <= len(t) + 3
-
-
-MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
-    "customer_name": match_name, "city": match_place, "region": match_place,
-    "products": match_products, "budget": match_budget, "timeline": match_timeline}
-
-
-def correct(field: str, truth: Any, got: Any) -> bool:
-    """Whether an extracted value counts as right (null/empty is right when truth is null)."""
-    empty_truth = truth in (None, [], "")
-    empty_got = got in (None, [], "")
-    if empty_truth or empty_got:
-        return empty_truth and empty_got
-    return MATCHERS[field](truth, got)
-
+# --- grounding (the matching rules are the tests' own: tests/matching.py) -------------------
 
 def quote_in_transcript(evidence: dict | None, transcript: Transcript) -> bool:
     """The evidence quote's words occur, in order and contiguous, in the transcript."""
@@ -146,15 +77,13 @@ def own_sets(path: Path = OWN_CALLS) -> list[str]:
 
 def own_calls(group: str = "own", path: Path = OWN_CALLS, folder: Path = RENDERED) -> list[Call]:
     """One group of our scripted calls, rendered with Piper the first time (fixtures' style)."""
-    from tests.speech import render_call
+    from tests.speech import rendered
 
     calls = []
     for script in json.loads(path.read_text()):
         if script.get("set", "own") != group:
             continue
-        audio = folder / f"{script['id']}.wav"
-        if not audio.exists():
-            render_call(script["turns"], audio)
+        audio = rendered(script["turns"], folder, script["id"])  # a changed script re-renders
         calls.append(Call(script["id"], audio, script["truth"]))
     return calls
 

@@ -9,6 +9,9 @@ and how to make them again after changing a script:
 Each call becomes `<file>` (container and codec from its extension, sample rate from `audio`)
 and `<stem>.truth.json`. A call with `long_minutes` is padded with filler turns to about that
 length, its `facts` spoken at the beginning, the middle and the end.
+
+Rendering goes through `tests.speech`, so it is deterministic (Piper's noise scales are 0): the
+same script gives the same file. The committed files predate that and are kept as they are.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ server), so every command and test starts and talks to a stack the same way.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,9 +23,15 @@ MODEL_PORT = 8008
 LOCAL_SYSTEM_KEY = "local-system-key"  # the durable webhooks' key (devhost checks it, as Azure)
 
 
-def local_values(root: Path = PROJECT_ROOT) -> dict[str, str]:
+LOCAL_SETTINGS = ("local.settings.json", "local.settings.example.json")  # the first found
+# The tests' stacks: the settings the repository commits, not a developer's own edits.
+COMMITTED_SETTINGS = ("local.settings.example.json",)
+
+
+def local_values(root: Path = PROJECT_ROOT,
+                 names: tuple[str, ...] = LOCAL_SETTINGS) -> dict[str, str]:
     """`Values` of `local.settings.json`, or of the example when the user has not made one."""
-    for name in ("local.settings.json", "local.settings.example.json"):
+    for name in names:
         path = root / name
         if path.exists():
             values = json.loads(path.read_text(encoding="utf-8")).get("Values") or {}
@@ -42,6 +49,7 @@ class StackConfig:
     model_port: int = MODEL_PORT
     app_env: dict[str, str] = field(default_factory=dict)  # overrides for the host (app settings)
     model_env: dict[str, str] = field(default_factory=dict)  # MODELSERVER_* for the model server
+    settings_files: tuple[str, ...] = LOCAL_SETTINGS  # where the host's file settings come from
 
     @property
     def run_dir(self) -> Path:
@@ -64,9 +72,19 @@ class StackConfig:
     def storage_connection(self) -> str:
         return services.blob_connection_string(self.azurite_port)
 
-    def settings(self) -> dict[str, str]:
-        """The app settings the host gets: local settings, pointed at this stack's services."""
-        values = local_values()
+    def settings(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment the host runs with, each layer over the one before:
+
+        1. `local.settings.json` (`local_values` of `settings_files`): the developer's file;
+        2. the environment (`os.environ` unless given): "all settings are environment
+           variables", so `CONFIDENCE_THRESHOLD=0.5 make process ...` uses 0.5, as Core Tools
+           and `devhost` rank them;
+        3. this stack's own services (storage, model server, records file): the host must use
+           the Azurite and model server this stack talks to, whatever the shell points at;
+        4. `app_env`: what a test or command asks this stack for.
+        """
+        values = {**local_values(names=self.settings_files),
+                  **(os.environ if environ is None else environ)}
         values.update({
             "AzureWebJobsStorage": self.storage_connection,
             "OPENAI_BASE_URL": self.model_url,

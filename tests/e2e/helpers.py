@@ -1,24 +1,18 @@
-"""What the end-to-end tests read off a local stack: records, history, host logs, audio.
+"""What the end-to-end tests read off a local stack: records against their truth, host logs.
 
 Kept apart from the tests so each test says what it checks, not how to parse a log line.
 """
 
 from __future__ import annotations
 
+import json
 import time
-from pathlib import Path
 from typing import Any
 
 from stack.api import TERMINAL
 from stack.calls import Submitted
 from stack.session import LocalStack
-from tests.speech import render_call
-
-
-def render_once(folder: Path, name: str, turns: list[list[str]], **audio: int) -> Path:
-    """Speak a script into folder/name unless an earlier test already did."""
-    path = folder / name
-    return path if path.exists() else render_call(turns, path, **audio)
+from tests.matching import EXTRACTED_AS, amount_heard, correct, has_item, heard_words
 
 
 def noname_turns(city: str, region: str, product: str) -> list[list[str]]:
@@ -34,52 +28,36 @@ def value(record: dict, field: str) -> Any:
     return ((record.get("extraction") or {}).get(field) or {}).get("value")
 
 
-def text_of(value: Any) -> str:
-    """A field value as lowercase text, whatever its shape (list, budget object, string)."""
-    if isinstance(value, dict):
-        return " ".join(text_of(v) for v in value.values())
-    if isinstance(value, list):
-        return " ".join(text_of(v) for v in value)
-    return "" if value is None else str(value).lower()
+def _fact_heard(key: str, fact: str, transcript: str) -> bool:
+    """The recogniser kept this fact: its amount, or at least one of its words."""
+    if key == "budget":
+        return amount_heard(fact, transcript)
+    return bool(heard_words(fact, transcript))
 
 
-def amount(record: dict) -> float | None:
-    budget = value(record, "budget")
-    return float(budget["amount"]) if isinstance(budget, dict) and budget.get("amount") else None
-
-
-def _spoken_forms(fact: str) -> list[str]:
-    """How a truth value may appear in a transcript: its words, or a number without commas."""
-    digits = fact.replace(",", "")
-    return [digits, f"{int(digits):,}"] if digits.isdigit() else fact.lower().split()
+def _fact_right(key: str, fact: str, got: Any) -> bool:
+    """The record says this fact: one product among its products, or the field matches."""
+    return has_item(fact, got) if key == "products" else correct(key, fact, got)
 
 
 def compare_with_truth(truth: dict, record: dict) -> tuple[list[str], dict[str, Any]]:
     """(facts the ASR heard, those of them the record gets wrong) for a `*.truth.json`.
 
-    A fact is heard when one of its words is in the transcript; the record is right about it
-    when that word is in the field's value (budgets: the same amount). Nulls are not checked:
-    the review step exists for values the call does not give.
+    A fact is heard when the transcript has one of its words (a budget: its amount), by the
+    tolerant rule of `tests.matching`; the record is right about it when its field matches by
+    the same rule (each product on its own). Nulls are not checked: the review step exists for
+    values the call does not give.
     """
-    transcript = record["transcript"]["text"].lower()
-    fields = {"customer_name": "customer_name", "city": "city", "region": "region",
-              "timeline": "timeline", "products": "products_of_interest", "budget": "budget"}
+    transcript = record["transcript"]["text"]
     heard: list[str] = []
     wrong: dict[str, Any] = {}
-    for key, field in fields.items():
+    for key, field in EXTRACTED_AS.items():
         facts = truth.get(key)
         for fact in facts if isinstance(facts, list) else [facts]:
-            if fact is None:
-                continue
-            forms = [f for f in _spoken_forms(fact) if f.lower() in transcript]
-            if not forms:
+            if fact is None or not _fact_heard(key, fact, transcript):
                 continue
             heard.append(fact)
-            if key == "budget":
-                ok = amount(record) == float(fact.replace(",", ""))
-            else:
-                ok = any(form.lower() in text_of(value(record, field)) for form in forms)
-            if not ok:
+            if not _fact_right(key, fact, value(record, field)):
                 wrong[fact] = value(record, field)
     return heard, wrong
 
@@ -92,6 +70,15 @@ def settle(stack: LocalStack, sub: Submitted, reviewer: str = "e2e") -> dict:
         assert resp.status == 202, resp.body
         state = stack.follow([sub], settled=TERMINAL)[sub.call_id]
     return state
+
+
+def orchestration_input(stack: LocalStack, call_id: str) -> Any:
+    """What the starter gave the orchestration (the SDK sends it JSON-encoded in a string)."""
+    started = next(e for e in stack.api.history(call_id) if e["EventType"] == "ExecutionStarted")
+    given = started.get("Input")
+    while isinstance(given, str):
+        given = json.loads(given)
+    return given
 
 
 def wait_for_log(stack: LocalStack, text: str, timeout: float = 60.0) -> None:

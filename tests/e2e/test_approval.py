@@ -12,7 +12,8 @@ import pytest
 from stack.api import TERMINAL
 from stack.calls import Submitted
 from stack.session import LocalStack
-from tests.e2e.helpers import noname_turns, render_once, value
+from tests.e2e.helpers import noname_turns, value
+from tests.speech import rendered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -31,7 +32,7 @@ def stack(make_stack) -> LocalStack:
 @pytest.fixture(scope="module")
 def waiting(stack, audio_dir) -> dict[str, Submitted]:
     """One call per scenario, all awaiting approval."""
-    subs = {name: stack.submit(render_once(audio_dir, f"review_{name}.wav", noname_turns(*args)))
+    subs = {name: stack.submit(rendered(noname_turns(*args), audio_dir, f"review_{name}"))
             for name, args in CALLS.items()}
     states = stack.follow(subs.values())
     for sub in subs.values():

@@ -10,8 +10,8 @@ import pytest
 
 from stack.session import LocalStack
 from stack.timeline import executions, max_overlap, task_windows
-from tests.e2e.helpers import render_once, settle
-from tests.speech import long_turns
+from tests.e2e.helpers import settle
+from tests.speech import long_turns, rendered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ def chunked(cap: int) -> dict[str, str]:
 
 def test_throttled_whisper_still_completes_within_the_cap(make_stack, audio_dir):
     stack = make_stack(chunked(CAP), {"MODELSERVER_RATE_LIMITS": "whisper=3"})
-    path = render_once(audio_dir, "throttled.mp3", long_turns(3), rate=16000)
+    path = rendered(long_turns(3), audio_dir, "throttled", ".mp3", rate=16000)
 
     sub = stack.submit(path)
     state = settle(stack, sub)
@@ -55,7 +55,7 @@ def wait_for_chunks(stack: LocalStack, call_id: str, done: int, timeout: float =
 
 def test_restart_mid_call_finishes_without_redoing_finished_chunks(make_stack, audio_dir):
     stack = make_stack(chunked(1))  # one chunk at a time: a crash always finds some done
-    path = render_once(audio_dir, "restart.mp3", long_turns(6), rate=16000)
+    path = rendered(long_turns(6), audio_dir, "restart", ".mp3", rate=16000)
     sub = stack.submit(path)
     before = wait_for_chunks(stack, sub.call_id, done=2)
     assert before["progress"]["chunks_done"] < before["progress"]["chunks_total"]
