@@ -133,7 +133,7 @@ class EpisodeRunner:
             inst.status = "Running"
         history = past + ep.events
         mismatch = self.version_mismatch(past, batch)
-        if mismatch:  # versionFailureStrategy Fail (Reject never reaches an episode)
+        if mismatch:  # versionFailureStrategy Fail (workers hold Rejected work back)
             return self._fail(ep, mismatch, next_event_id(history))
         found = self.functions.orchestrator(inst.name)
         if found is None:

@@ -95,6 +95,8 @@ class Host:
         logs.configure(self.data_dir / "devhost.log", self.log_level)
         if services.port_open(self.port):
             raise HostError(f"port 127.0.0.1:{self.port} is already in use (use --port)")
+        if self.rpc_port is not None and services.port_open(self.rpc_port):
+            raise HostError(f"port 127.0.0.1:{self.rpc_port} is already in use (use --rpc-port)")
         try:
             self._start_companions()
             self._check_storage()

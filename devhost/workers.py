@@ -112,7 +112,7 @@ class Orchestrations:
             return
         started = time.monotonic()
         past = self.store.get_events(instance_id) if inst.status != "Pending" else []
-        mismatch = self.runner.version_mismatch(past, batch)
+        mismatch = None if batch[0].control else self.runner.version_mismatch(past, batch)
         if mismatch and self.runner.versions.failure == "Reject":
             logs.LOGGER.warning("not running %s now: %s", instance_id, mismatch)
             self.store.defer_messages([m.id for m in batch if m.id], time.time() + REJECT_DELAY)

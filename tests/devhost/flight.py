@@ -62,6 +62,15 @@ class Flight:
         with self._tx() as db:
             self._record(db, item, "end", -1)
 
+    @contextmanager
+    def running(self, item: int) -> Iterator[int]:
+        """Record a start, yield the attempt number, record the end however the run ends."""
+        attempt = self.start(item)
+        try:
+            yield attempt
+        finally:
+            self.end(item)
+
     def runs(self) -> list[Run]:
         with self._tx() as db:
             return [Run(*row) for row in db.execute(

@@ -34,8 +34,13 @@ def test_port_in_use(tmp_path: Path, azurite: str) -> None:
         port = taken.getsockname()[1]
         result = run_cli("--app-dir", str(APP_DIR), "--port", str(port), "--data-dir",
                          str(tmp_path), env={"AzureWebJobsStorage": azurite})
+        rpc = run_cli("--app-dir", str(APP_DIR), "--port", str(services.free_port()),
+                      "--rpc-port", str(port), "--data-dir", str(tmp_path),
+                      env={"AzureWebJobsStorage": azurite})
     assert result.returncode == 2
-    assert f"port 127.0.0.1:{port} is already in use" in result.stderr
+    assert f"port 127.0.0.1:{port} is already in use (use --port)" in result.stderr
+    assert rpc.returncode == 2
+    assert f"port 127.0.0.1:{port} is already in use (use --rpc-port)" in rpc.stderr
 
 
 def test_unreachable_storage(tmp_path: Path) -> None:

@@ -125,3 +125,20 @@ def test_an_event_raised_before_its_wait_answers_every_later_wait(app: AppIndex)
     assert run.status == "Running"
     run.raise_event("Approval", "second")
     assert (run.status, run.output) == ("Completed", ["first", "first"])
+
+
+@pytest.mark.parametrize("name", ["approval_same_timer", "approval_fresh_timer"])
+def test_an_invalid_event_before_a_validating_loop_hangs_it(app: AppIndex, name: str) -> None:
+    """The same SDK behaviour in a loop that waits again after an invalid event: every new wait
+    gets the early invalid event at once, so the SDK's replay loops until Python's recursion
+    limit and answers with that error, while the extension waits for an event that never comes:
+    the instance stays Running, past its deadline too."""
+    run = run_of(app, name, {**GATED, "seconds": 3600})
+    run.raise_event("Approval", {"decision": "maybe"})  # arrives while the first step runs
+    run.complete(run.only("gated"), 0)
+    assert (run.error or "").startswith("maximum recursion depth exceeded")
+    assert run.status == "Running"
+    for timer in run.timers():
+        run.fire_timer(timer)
+    assert run.status == "Running"
+    assert (run.error or "").startswith("maximum recursion depth exceeded")

@@ -8,11 +8,12 @@ committed) and the assertions are about order and counts, never about time.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from devhost import Host
-from devhost.history import EventType
+from devhost.history import EventType, parse_timestamp
 
 from .conftest import start, wait_until
 from .flight import Flight
@@ -168,3 +169,19 @@ def test_returning_with_an_uncancelled_timer_completes_when_it_fires(fidelity_ho
     won_in = next(b for b in blocks if kinds[winner] in b)
     assert EventType.EXECUTION_COMPLETED not in won_in, "returned, but a task was open"
     assert blocks[-1].count(loser) == 1 and EventType.EXECUTION_COMPLETED in blocks[-1]
+
+
+def test_the_host_sends_the_azure_storage_timer_limits(fidelity_host: Host) -> None:
+    """A 7-day timer on the live host: the first timer it schedules is the SDK's 3-day sub-timer
+    (the context carried maximumShortTimerDuration 6 days, longRunningTimerIntervalDuration 3)."""
+    host = fidelity_host
+    instance_id = start(host, "sleeper", 7 * 86400)
+    created = wait_until(lambda: [e for e in events(host, instance_id)
+                                  if e["EventType"] == EventType.TIMER_CREATED],
+                         what="the first sub-timer")
+    began = next(e for e in events(host, instance_id)
+                 if e["EventType"] == EventType.ORCHESTRATOR_STARTED)
+    fire_at = parse_timestamp(created[0]["FireAt"])
+    assert fire_at == parse_timestamp(began["Timestamp"]) + timedelta(days=3)
+    host.run_client(lambda c: c.terminate(instance_id, "test over"))
+    assert host.wait_for(instance_id).status == "Terminated"

@@ -37,41 +37,38 @@ def retry_options(spec: dict) -> df.RetryOptions:
 
 # -- activities ---------------------------------------------------------------------------------
 
+def outcome_of(gate: Path, attempt: int) -> str:
+    """Wait until the test has written an outcome for this attempt into the gate file."""
+    deadline = time.monotonic() + GATE_TIMEOUT
+    while True:
+        outcomes = json.loads(gate.read_text()) if gate.exists() else []
+        if len(outcomes) >= attempt:
+            return outcomes[attempt - 1]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gate {gate} never opened for attempt {attempt}")
+        time.sleep(GATE_POLL)
+
+
 @app.activity_trigger(input_name="job")
 def gated(job: dict) -> int:
     """Runs until the test has written an outcome ("ok" or "fail") for this attempt."""
     flight = Flight(job["db"])
-    attempt = flight.start(job["index"])
-    try:
-        gate = Path(job["gates"]) / str(job["index"])
-        deadline = time.monotonic() + GATE_TIMEOUT
-        while True:
-            outcomes = json.loads(gate.read_text()) if gate.exists() else []
-            if len(outcomes) >= attempt:
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"gate {gate} never opened for attempt {attempt}")
-            time.sleep(GATE_POLL)
-        if outcomes[attempt - 1] == "fail":
+    with flight.running(job["index"]) as attempt:
+        if outcome_of(Path(job["gates"]) / str(job["index"]), attempt) == "fail":
             raise RuntimeError(f"item {job['index']} failed on attempt {attempt}")
         return job["index"] * 10
-    finally:
-        flight.end(job["index"])
 
 
 @app.activity_trigger(input_name="job")
 def tracked(job: dict) -> int:
     """A first attempt waits until its whole wave has started; odd items fail once."""
     flight = Flight(job["db"])
-    attempt = flight.start(job["index"])
-    try:
+    with flight.running(job["index"]) as attempt:
         if attempt == 1:
             flight.wait_for_starts(len(job["wave"]), job["wave"], GATE_TIMEOUT)
         if attempt == 1 and job["index"] % 2:
             raise RuntimeError(f"item {job['index']} fails once")
         return job["index"] * 10
-    finally:
-        flight.end(job["index"])
 
 
 @app.activity_trigger(input_name="payload")
