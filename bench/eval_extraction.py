@@ -1,24 +1,30 @@
-"""Extraction quality, measured end to end: audio -> model server -> `extract_fields`.
+"""Extraction quality end to end: audio -> model server -> the app's extract step, per call set.
 
-Two call sets, reported apart: the shared fixtures (`tests/data/fixtures/*.wav` with
-`*.truth.json`) and the project's own scripted calls (`tests/data/extraction_calls.json`,
-rendered with Piper on first use into `.data/extraction_calls/`). Each call is transcribed and
-extracted through the real `openai` SDK, exactly as the app's activities do.
+Sets (reported apart; only `calibration` and `tuning` are ever tuned or fitted on):
+- `fixtures`: the four committed fixture calls (`tests/data/fixtures`);
+- `frozen`: 36 calls written apart and never tuned on (`tests/data/frozen_calls.json`); its
+  first-run figures are kept in docs/extraction.md;
+- `calibration`: 56 calls the confidence is fitted on (`tests/data/calibration_calls.json`);
+- `tuning`: the 22 older scripted calls (`tests/data/extraction_calls.json`).
 
-Printed: per-field accuracy over customer name, city, region, products, budget and timeline
-(null is right when the call does not say it), the precision of auto-accepted fields
-(confidence >= CONFIDENCE_THRESHOLD), their share, whether every value's quote occurs in the
-transcript, and the time per call. Matching rules: `tests/matching.py` (docs/extraction.md).
+Each call is rendered with Piper (cached by a hash of its script), transcribed through
+`/v1/audio/transcriptions` and read by the chat model through the `openai` SDK, exactly as the
+activities do; transcripts and the model's replies are cached under `.data/eval/` (keyed by the
+audio, the models and the prompt), so analysis variants cost no model time. Printed per set:
+accuracy per field and overall, the precision and share of auto-accepted fields (confidence >=
+the threshold), the share of calls sent to review, the expected calibration error and a
+reliability table, each for the plain model (its own token probability as confidence), with the
+verifiers, and with verifiers and the second reading (both calibrated). `--fit` refits the
+shipped calibration on `calibration` + `tuning` first. Matching rules: `tests/matching.py`.
 
-    python bench/eval_extraction.py                      # starts its own model server
-    python bench/eval_extraction.py --base-url http://127.0.0.1:8008/v1
+    python bench/eval_extraction.py [--sets frozen,fixtures] [--fit] [-v] [--base-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
+import hashlib
 import json
 import sys
 import tempfile
@@ -31,64 +37,160 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from callinsights import transcription  # noqa: E402
+from callinsights import calibration, extraction, transcription  # noqa: E402
 from callinsights.ai import openai_client  # noqa: E402
-from callinsights.confidence import words  # noqa: E402
-from callinsights.extraction import extract_fields  # noqa: E402
+from callinsights.extraction_prompt import build_messages  # noqa: E402
 from callinsights.settings import Settings  # noqa: E402
 from callinsights.transcript import Transcript  # noqa: E402
 from tests.matching import EXTRACTED_AS, correct  # noqa: E402
 
-FIELDS = EXTRACTED_AS
-OWN_CALLS = ROOT / "tests" / "data" / "extraction_calls.json"
-RENDERED = ROOT / ".data" / "extraction_calls"
+DATA = ROOT / "tests" / "data"
+CACHE = ROOT / ".data" / "eval"
+SCRIPT_SETS = {"frozen": DATA / "frozen_calls.json", "calibration": DATA / "calibration_calls.json",
+               "tuning": DATA / "extraction_calls.json"}
+FIT_SETS = ("calibration", "tuning")
+REPORT_SETS = ("fixtures", "frozen")
+VARIANTS = {
+    "plain": extraction.Options(verify=False, second_reading=False),
+    "verified": extraction.Options(verify=True, second_reading=False),
+    "full": extraction.Options(verify=True, second_reading=True),
+}
 
-
-# --- grounding (the matching rules are the tests' own: tests/matching.py) -------------------
-
-def quote_in_transcript(evidence: dict | None, transcript: Transcript) -> bool:
-    """The evidence quote's words occur, in order and contiguous, in the transcript."""
-    if not evidence:
-        return False
-    q, doc = words(evidence["quote"]), words(transcript.text)
-    return any(doc[i:i + len(q)] == q for i in range(len(doc) - len(q) + 1))
-
-
-# --- the calls ------------------------------------------------------------------------------
 
 @dataclasses.dataclass
 class Call:
     id: str
+    set: str
     audio: Path
     truth: dict
 
 
 def fixture_calls(folder: Path) -> list[Call]:
-    return [Call(p.stem.removesuffix(".truth"), p.with_name(p.name.replace(".truth.json", ".wav")),
-                 json.loads(p.read_text())) for p in sorted(folder.glob("*.truth.json"))]
+    return [Call(p.name.removesuffix(".truth.json"), "fixtures",
+                 p.with_name(p.name.replace(".truth.json", ".wav")), json.loads(p.read_text()))
+            for p in sorted(folder.glob("*.truth.json"))]
 
 
-def own_sets(path: Path = OWN_CALLS) -> list[str]:
-    """The groups of our scripted calls: "own" (written while building the engine), then the
-    holdout groups, each written later without being tuned against first."""
-    names = [script.get("set", "own") for script in json.loads(path.read_text())]
-    return list(dict.fromkeys(names))
-
-
-def own_calls(group: str = "own", path: Path = OWN_CALLS, folder: Path = RENDERED) -> list[Call]:
-    """One group of our scripted calls, rendered with Piper the first time (fixtures' style)."""
+def script_calls(name: str) -> list[Call]:
+    """A set of scripted calls, rendered with Piper the first time (kept by a script hash)."""
     from tests.speech import rendered
 
-    calls = []
-    for script in json.loads(path.read_text()):
-        if script.get("set", "own") != group:
+    folder = CACHE / "audio"
+    return [Call(s["id"], name, rendered(s["turns"], folder, s["id"]), s["truth"])
+            for s in json.loads(SCRIPT_SETS[name].read_text())]
+
+
+def calls_of(name: str, fixtures: Path) -> list[Call]:
+    return fixture_calls(fixtures) if name == "fixtures" else script_calls(name)
+
+
+# --- cached model work --------------------------------------------------------------------
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()
+                          ).hexdigest()[:20]
+
+
+def transcribe(client: Any, settings: Settings, call: Call) -> tuple[Transcript, float]:
+    key = _digest(settings.transcription_model, hashlib.sha256(call.audio.read_bytes()).hexdigest())
+    path = CACHE / "transcripts" / f"{call.id}-{key}.json"
+    if path.exists():
+        cached = json.loads(path.read_text())
+        return Transcript.model_validate(cached["transcript"]), cached["seconds"]
+    started = time.perf_counter()
+    payload = transcription.request(client, settings.transcription_model, call.audio.read_bytes(),
+                                    call.audio.name, language=settings.language)
+    transcript = transcription.parse(payload)
+    seconds = round(time.perf_counter() - started, 2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"transcript": transcript.model_dump(), "seconds": seconds}))
+    return transcript, seconds
+
+
+def ask(client: Any, settings: Settings, call: Call, transcript: Transcript
+        ) -> tuple[list[extraction.Reply], float]:
+    key = _digest(settings.chat_model, build_messages("", labelled=False),
+                  transcript.model_dump(), extraction.WINDOW_CHARS)
+    path = CACHE / "replies" / f"{call.id}-{key}.json"
+    if path.exists():
+        cached = json.loads(path.read_text())
+        return [_reply(r) for r in cached["replies"]], cached["seconds"]
+    started = time.perf_counter()
+    replies = extraction.ask(client, settings.chat_model, transcript)
+    seconds = round(time.perf_counter() - started, 2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"replies": [_cached(r) for r in replies], "seconds": seconds}))
+    return replies, seconds
+
+
+def _cached(reply: extraction.Reply) -> dict:
+    """A reply as JSON: token bytes as lists of ints."""
+    tokens = [[list(t) if isinstance(t, bytes) else t, lp] for t, lp in reply.tokens]
+    return {**dataclasses.asdict(reply), "tokens": tokens}
+
+
+def _reply(cached: dict) -> extraction.Reply:
+    tokens = [(bytes(t) if isinstance(t, list) else t, lp) for t, lp in cached["tokens"]]
+    return extraction.Reply(**{**cached, "tokens": tokens})
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+def score(call: Call, fields: dict[str, dict]) -> dict[str, dict]:
+    """Per truth field: value, confidence, right."""
+    out = {}
+    for truth_key, name in EXTRACTED_AS.items():
+        if truth_key not in call.truth:
             continue
-        audio = rendered(script["turns"], folder, script["id"])  # a changed script re-renders
-        calls.append(Call(script["id"], audio, script["truth"]))
-    return calls
+        got = fields[name]
+        out[truth_key] = {"value": got["value"], "confidence": got["confidence"],
+                          "right": correct(truth_key, call.truth[truth_key], got["value"]),
+                          "truth": call.truth[truth_key], "checks": got.get("checks", []),
+                          "signals": got.get("signals")}
+    return out
 
 
-# --- running --------------------------------------------------------------------------------
+def summarize(scored: list[dict[str, dict]], threshold: float) -> dict:
+    cells = [f for call in scored for f in call.values()]
+    accepted = [f for f in cells if f["confidence"] >= threshold]
+    fields = sorted({k for call in scored for k in call})
+    ece, table = calibration.reliability([(f["confidence"], f["right"]) for f in cells])
+    return {
+        "calls": len(scored), "fields": len(cells),
+        "accuracy": {k: round(sum(c[k]["right"] for c in scored if k in c)
+                              / max(1, sum(k in c for c in scored)), 3) for k in fields},
+        "overall": round(sum(f["right"] for f in cells) / max(1, len(cells)), 3),
+        "auto_accepted_precision": round(sum(f["right"] for f in accepted)
+                                         / max(1, len(accepted)), 3),
+        "auto_accepted_share": round(len(accepted) / max(1, len(cells)), 3),
+        "review_share": round(sum(any(f["confidence"] < threshold for f in c.values())
+                                  for c in scored) / max(1, len(scored)), 3),
+        "ece": ece, "reliability": table,
+    }
+
+
+def plain_confidences(scored: list[dict[str, dict]]) -> list[dict[str, dict]]:
+    """The plain model's own word: its token probability of what it wrote, uncalibrated."""
+    return [{k: {**f, "confidence": (f["signals"] or {}).get("p_model") or 0.0}
+             for k, f in call.items()} for call in scored]
+
+
+def samples(scored: list[dict[str, dict]]) -> list[tuple[calibration.Signals, bool]]:
+    out = []
+    for call in scored:
+        for truth_key, f in call.items():
+            s = f["signals"]
+            out.append((calibration.Signals(field=EXTRACTED_AS[truth_key],
+                                            is_null=f["value"] in (None, []),
+                                            p_model=s["p_model"], grounded=s["grounded"],
+                                            in_line=s["in_line"], p_asr=s["p_asr"],
+                                            doubts=s["doubts"], dropped=s["dropped"],
+                                            corrected=s["corrected"], agreement=s["agreement"]),
+                        f["right"]))
+    return out
+
+
+# --- running ------------------------------------------------------------------------------
 
 @contextmanager
 def model_server(base_url: str | None) -> Iterator[str]:
@@ -103,63 +205,69 @@ def model_server(base_url: str | None) -> Iterator[str]:
         yield f"http://127.0.0.1:{proc.port}/v1"
 
 
-def evaluate(client: Any, settings: Settings, call: Call) -> dict:
-    """Transcribe and extract one call; per field: value, confidence, right, grounded."""
-    started = time.perf_counter()
-    payload = transcription.request(client, settings.transcription_model,
-                                    call.audio.read_bytes(), call.audio.name,
-                                    language=settings.language)
-    transcript = transcription.parse(payload)
-    heard = time.perf_counter()
-    result = extract_fields(client, settings.chat_model, transcript)
-    done = time.perf_counter()
-    out = {"id": call.id, "seconds": round(done - heard, 2),
-           "transcription_seconds": round(heard - started, 2), "fields": {}}
-    for field, name in FIELDS.items():
-        got = result["fields"][name]
-        out["fields"][field] = {
-            "truth": call.truth.get(field), "value": got["value"],
-            "confidence": got["confidence"],
-            "right": correct(field, call.truth.get(field), got["value"]),
-            "grounded": got["value"] in (None, []) or quote_in_transcript(got["evidence"],
-                                                                            transcript)}
+def served_settings(base_url: str) -> Settings:
+    """The app's settings pointed at this server, with the models it serves."""
+    settings = dataclasses.replace(Settings.from_env(), openai_base_url=base_url,
+                                   azure_openai_endpoint="")
+    served = {m.kind: m.id for m in openai_client(settings).models.list()
+              if getattr(m, "kind", None)}
+    return dataclasses.replace(settings, transcription_model=served["transcription"],
+                               chat_model=served["chat"])
+
+
+def run_set(client: Any, settings: Settings, calls: list[Call], verbose: bool
+            ) -> list[tuple[Call, Transcript, list[extraction.Reply], dict]]:
+    out = []
+    for call in calls:
+        transcript, heard = transcribe(client, settings, call)
+        replies, read = ask(client, settings, call, transcript)
+        if verbose:
+            print(f"  {call.id}: transcription {heard:.1f} s, extraction {read:.1f} s",
+                  file=sys.stderr)
+        out.append((call, transcript, replies, {"transcription": heard, "extraction": read}))
     return out
 
 
-def summarize(results: list[dict], threshold: float) -> dict:
-    cells = [f for r in results for f in r["fields"].values()]
-    accepted = [f for f in cells if f["confidence"] >= threshold]
-    return {
-        "calls": len(results),
-        "accuracy": {field: round(sum(r["fields"][field]["right"] for r in results)
-                                  / max(1, len(results)), 3) for field in FIELDS},
-        "overall": round(sum(f["right"] for f in cells) / max(1, len(cells)), 3),
-        "auto_accepted_share": round(len(accepted) / max(1, len(cells)), 3),
-        "auto_accepted_precision": round(sum(f["right"] for f in accepted)
-                                         / max(1, len(accepted)), 3),
-        "grounded": all(f["grounded"] for f in cells),
-        "seconds_per_call": round(sum(r["seconds"] for r in results) / max(1, len(results)), 2),
-        "transcription_seconds_per_call": round(
-            sum(r.get("transcription_seconds", 0) for r in results) / max(1, len(results)), 2),
-    }
+def analysed(runs: list, options: extraction.Options) -> list[dict[str, dict]]:
+    return [score(call, extraction.analyse(replies, transcript, options))
+            for call, transcript, replies, _ in runs]
 
 
-def _print(name: str, results: list[dict], summary: dict, verbose: bool) -> None:
-    print(f"\n== {name}: {summary['calls']} calls")
-    if verbose:
-        for r in results:
-            for field, f in r["fields"].items():
-                mark = "ok " if f["right"] else "BAD"
-                print(f"  {r['id']:28s} {field:14s} {mark} {f['confidence']:.2f} "
-                      f"{json.dumps(f['value'])[:40]:40s} truth={json.dumps(f['truth'])}")
-    for field, accuracy in summary["accuracy"].items():
-        print(f"  accuracy {field:14s} {accuracy:.2f}")
-    print(f"  accuracy overall        {summary['overall']:.2f}")
-    print(f"  auto-accepted precision {summary['auto_accepted_precision']:.2f} "
-          f"(share {summary['auto_accepted_share']:.2f})")
-    print(f"  every value grounded    {summary['grounded']}")
-    print(f"  extraction s/call       {summary['seconds_per_call']:.2f}")
-    print(f"  transcription s/call    {summary['transcription_seconds_per_call']:.2f}")
+def fit_variants(runs_by_set: dict[str, list]) -> dict[str, calibration.Calibrator]:
+    """One calibrator per variant, fitted on the fit sets' calls only."""
+    fitted = {}
+    fit_runs = [r for name in FIT_SETS for r in runs_by_set.get(name, [])]
+    for variant, options in VARIANTS.items():
+        if variant == "plain":
+            continue
+        data = samples(analysed(fit_runs, options))
+        fitted[variant] = calibration.fit(data, use_agreement=options.second_reading)
+    return fitted
+
+
+def _print(name: str, variant: str, summary: dict, times: dict | None) -> None:
+    acc = " ".join(f"{k}={v:.2f}" for k, v in summary["accuracy"].items())
+    print(f"  {variant:9s} overall {summary['overall']:.3f}  auto-accepted precision "
+          f"{summary['auto_accepted_precision']:.3f} (share {summary['auto_accepted_share']:.2f})"
+          f"  calls to review {summary['review_share']:.2f}  ECE {summary['ece']:.3f}")
+    print(f"            {acc}")
+    if variant == "full":
+        for row in summary["reliability"]:
+            print(f"            bin {row['bin']}: n={row['n']:3d} confidence "
+                  f"{row['confidence']:.2f} accuracy {row['accuracy']:.2f}")
+    if times:
+        print(f"            seconds per call: transcription {times['transcription']:.1f}, "
+              f"extraction {times['extraction']:.1f}")
+
+
+def _verbose(scored: list[dict[str, dict]], runs: list) -> None:
+    for (call, *_), fields in zip(runs, scored, strict=True):
+        for key, f in fields.items():
+            mark = "ok " if f["right"] else "BAD"
+            checks = ",".join(c["check"] for c in f["checks"])
+            print(f"    {call.id:30s} {key:14s} {mark} {f['confidence']:.2f} "
+                  f"{json.dumps(f['value'])[:44]:44s} truth={json.dumps(f['truth'])[:40]} "
+                  f"{checks}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,26 +275,55 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
+    parser.add_argument("--sets", default=",".join(REPORT_SETS),
+                        help="comma-separated: fixtures, frozen, calibration, tuning")
+    parser.add_argument("--fit", action="store_true",
+                        help="refit callinsights/calibration.json on calibration + tuning")
+    parser.add_argument("--refit-variants", action="store_true",
+                        help="fit the plain/verified variants' own calibration (runs the fit sets)")
     parser.add_argument("--fixtures", type=Path, default=fixtures_path())
-    parser.add_argument("--only", choices=["fixtures", *own_sets()], help="one call set")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
     args = parser.parse_args(argv)
-    sets = {"fixtures": lambda: fixture_calls(args.fixtures)}
-    sets |= {group: functools.partial(own_calls, group) for group in own_sets()}
-    chosen = [args.only] if args.only else list(sets)
-    report = {}
+    wanted = [s for s in args.sets.split(",") if s]
+    needed = list(dict.fromkeys(wanted + (list(FIT_SETS) if args.fit or args.refit_variants
+                                          else [])))
     with model_server(args.base_url) as base_url:
-        settings = dataclasses.replace(Settings.from_env(), openai_base_url=base_url,
-                                       azure_openai_endpoint="")
+        settings = served_settings(base_url)
         client = openai_client(settings)
-        for name in chosen:
-            results = [evaluate(client, settings, call) for call in sets[name]()]
-            summary = summarize(results, settings.confidence_threshold)
-            _print(name, results, summary, args.verbose)
-            report[name] = {"summary": summary, "results": results}
+        runs = {name: run_set(client, settings, calls_of(name, args.fixtures), args.verbose)
+                for name in needed}
+    threshold = settings.confidence_threshold
+    # each variant's own calibration, fitted on the fit sets (else the shipped one for all)
+    calibrators = fit_variants(runs) if args.fit or args.refit_variants else {}
+    if not args.fit:
+        calibrators.pop("full", None)  # the shipped calibration: what the app uses
+    else:
+        calibration.WEIGHTS.write_text(calibrators["full"].to_json(
+            fitted_on=list(FIT_SETS), calls=sum(len(runs[s]) for s in FIT_SETS),
+            chat_model=settings.chat_model, transcription_model=settings.transcription_model))
+        calibration.shipped.cache_clear()
+        print(f"fitted {calibration.WEIGHTS} on {', '.join(FIT_SETS)}")
+    report = {}
+    for name in wanted:
+        print(f"\n== {name}: {len(runs[name])} calls (threshold {threshold})")
+        times = {k: sum(r[3][k] for r in runs[name]) / max(1, len(runs[name]))
+                 for k in ("transcription", "extraction")}
+        report[name] = {}
+        for variant, options in VARIANTS.items():
+            if variant in calibrators:
+                options = dataclasses.replace(options, calibrator=calibrators[variant])
+            scored = analysed(runs[name], options)
+            if variant == "plain":
+                scored = plain_confidences(scored)
+            summary = summarize(scored, threshold)
+            _print(name, variant, summary, times if variant == "full" else None)
+            if args.verbose and variant == "full":
+                _verbose(scored, runs[name])
+            report[name][variant] = {"summary": summary, "calls": [
+                {"id": r[0].id, "fields": s} for r, s in zip(runs[name], scored, strict=True)]}
     if args.json:
-        args.json.write_text(json.dumps(report, indent=1))
+        args.json.write_text(json.dumps(report, indent=1, default=str))
     return 0
 
 

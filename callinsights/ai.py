@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from urllib.parse import urlsplit
 
 from openai import AzureOpenAI, OpenAI
 
@@ -37,6 +38,17 @@ def _azure_client(settings: Settings) -> AzureOpenAI:
 
     provider = get_bearer_token_provider(DefaultAzureCredential(), _COGNITIVE_SCOPE)
     return AzureOpenAI(azure_ad_token_provider=provider, **common)
+
+
+def provider(settings: Settings) -> dict:
+    """Who serves the models, for the record: Azure OpenAI or an OpenAI-compatible server, and
+    whether that server is this machine (the local model server)."""
+    if settings.uses_azure_openai:
+        return {"provider": "azure_openai", "endpoint": urlsplit(
+            settings.azure_openai_endpoint).hostname, "local": False}
+    host = urlsplit(settings.openai_base_url).hostname or ""
+    return {"provider": "openai_compatible", "endpoint": host,
+            "local": host in {"127.0.0.1", "localhost", "::1"}}
 
 
 @functools.lru_cache(maxsize=4)

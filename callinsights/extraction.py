@@ -1,66 +1,65 @@
-"""The extract step: one chat completion per transcript window, scored by evidence, not by trust.
+"""The extract step: the model reads the call, the app checks every value and calibrates it.
 
-One code path for GPT-4o on Azure and the local model server: chat completions through the
-`openai` SDK with the strict JSON schema of `schema.extraction_json_schema()` and logprobs. The
-model writes `{value, quote}` per field; each is validated, grounded and scored by
-`field_scoring.py`. Transcripts longer than one window are split into overlapping windows and the
-answers reconciled (`windows.py`); nothing is cut silently.
-
-The parts: `extraction_prompt` (request), `json_offsets` + `token_logprobs` (the model's
-probability of each value), `timed_words` + `quotes` (the transcript's words and where a quote
-sits), `field_scoring`, `list_items` (de-duplication), `windows`.
+One code path for GPT-4o on Azure and the local model server: a chat completion through the
+`openai` SDK with the strict JSON schema of `schema.extraction_json_schema()` and logprobs
+(`complete`). The answer is then analysed without further calls (`analyse`): each value is
+looked up in the transcript (`evidence`), checked by the verifiers (`verify/`), compared with a
+deterministic second reading (`reader`), and given a calibrated confidence (`calibration`).
+Long calls are read in windows of lines and the windows' answers reconciled (`windows`).
 """
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import openai
 
-from callinsights.extraction_prompt import build_messages, response_format
-from callinsights.field_scoring import score_field
-from callinsights.json_offsets import byte_spans, value_spans
-from callinsights.schema import FIELD_NAMES, LEAD_FIELDS, validate_value
+from callinsights import calibration, reader
+from callinsights.call_context import CallContext
+from callinsights.evidence import asr_probability, evidence
+from callinsights.extraction_prompt import PROMPT_VERSION, build_messages, response_format
+from callinsights.model_answer import RawField, parse_answer
+from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, UNGROUNDED_FIELDS, validate_value
 from callinsights.timed_words import TimedWords
-from callinsights.token_logprobs import Token, TokenLogprobs, completion_tokens
-from callinsights.transcript import Segment, Transcript
+from callinsights.token_logprobs import Token, completion_tokens
+from callinsights.transcript import Transcript
+from callinsights.transcript_lines import Line, render, split_lines
+from callinsights.verify import Verdict, verify_field
 from callinsights.windows import reconcile, windows
 
-# About 6k tokens of transcript per request: fits small local contexts, a few windows for an hour.
+# About 6k tokens of transcript per request: a 10-minute call is one window, an hour a few.
 WINDOW_CHARS = 24_000
 MIN_WINDOW_CHARS = 2_000
 TOP_LOGPROBS = 5
-MAX_COMPLETION_TOKENS = 1_500
+MAX_COMPLETION_TOKENS = 1_000
 
 
-def extract_window(client: openai.OpenAI, model: str, segments: Sequence[Segment],
-                   doc: TimedWords) -> tuple[dict[str, dict], dict]:
-    """One chat completion over one window; returns the scored fields and token usage."""
-    lines = Transcript(segments=list(segments)).timestamped_lines()
+@dataclass
+class Reply:
+    """One chat completion's answer: what analysis needs, and what the record says about it."""
+
+    content: str
+    tokens: list[Token]
+    lines: list[int]  # the line numbers the request showed
+    model: str  # the model that answered, as the response names it
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+def complete(client: openai.OpenAI, model: str, doc: TimedWords, lines: Sequence[Line],
+             *, labelled: bool) -> Reply:
+    """Ask the model about one window of lines."""
     response = client.chat.completions.create(
-        model=model, messages=build_messages(lines), response_format=response_format(),
-        logprobs=True, top_logprobs=TOP_LOGPROBS, temperature=0,
-        max_tokens=MAX_COMPLETION_TOKENS)
+        model=model, messages=build_messages(render(doc, lines), labelled=labelled),
+        response_format=response_format(), logprobs=True, top_logprobs=TOP_LOGPROBS,
+        temperature=0, max_tokens=MAX_COMPLETION_TOKENS)
     choice = response.choices[0]
-    content = choice.message.content or ""
-    fields = parse_answer(content, completion_tokens(choice), doc)
     usage = response.usage
-    return fields, {"prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-                    "completion_tokens": getattr(usage, "completion_tokens", 0) or 0}
-
-
-def parse_answer(content: str, tokens: Sequence[Token], doc: TimedWords) -> dict[str, dict]:
-    """The model's JSON -> scored fields; an unreadable answer yields nulls with zero confidence."""
-    try:
-        answer = json.loads(content)
-        spans = byte_spans(content, value_spans(content))
-    except (ValueError, IndexError):
-        answer, spans = {}, {}
-    if not isinstance(answer, dict):
-        answer = {}
-    lp = TokenLogprobs.from_tokens(tokens)
-    return {name: score_field(name, answer.get(name), spans, lp, doc) for name in LEAD_FIELDS}
+    return Reply(choice.message.content or "", completion_tokens(choice),
+                 [line.number for line in lines], response.model or model,
+                 {"prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+                  "completion_tokens": getattr(usage, "completion_tokens", 0) or 0})
 
 
 def _too_long(exc: openai.BadRequestError) -> bool:
@@ -69,30 +68,91 @@ def _too_long(exc: openai.BadRequestError) -> bool:
     return any(k in text for k in ("context", "too long", "maximum", "too many tokens"))
 
 
-def extract_fields(client: openai.OpenAI, model: str, transcript: Transcript, *,
-                   window_chars: int = WINDOW_CHARS) -> dict:
-    """Extract the lead fields of a call: `{"fields", "usage", "model"}` (docs/architecture.md).
-
-    When the server says a window is too long for its context, the windows are halved and the
-    whole transcript is read again, so no part of the call is ever dropped.
-    """
+def ask(client: openai.OpenAI, model: str, transcript: Transcript, *,
+        window_chars: int = WINDOW_CHARS) -> list[Reply]:
+    """The model's answers for every window; windows halve when the server's context is small,
+    and the whole call is read again, so no part of it is ever dropped."""
     doc = TimedWords.from_segments(transcript.segments)
-    if not doc.norm:  # silence: nothing to read, nothing said
-        nothing = {name: {"value": validate_value(name, None), "confidence": 1.0, "evidence": None}
-                   for name in FIELD_NAMES}
-        return {"fields": nothing, "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-                "model": model}
+    lines = split_lines(doc)
+    labelled = any(line.speaker for line in lines)
     while True:
         try:
-            results, usage = [], {"prompt_tokens": 0, "completion_tokens": 0}
-            for window in windows(transcript.segments, window_chars):
-                fields, used = extract_window(client, model, window, doc)
-                results.append(fields)
-                for key in usage:
-                    usage[key] += used[key]
-            break
+            return [complete(client, model, doc, window, labelled=labelled)
+                    for window in windows(doc, lines, window_chars)]
         except openai.BadRequestError as exc:
             if not _too_long(exc) or window_chars <= MIN_WINDOW_CHARS:
                 raise
             window_chars //= 2
-    return {"fields": reconcile(results), "usage": usage, "model": model}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which parts of the analysis run (the bench switches them to show each one's gain)."""
+
+    verify: bool = True
+    second_reading: bool = True
+    calibrator: calibration.Calibrator | None = None  # None: the shipped one
+
+
+def _signals(raw: RawField, verdict: Verdict, ctx: CallContext, agreement: int
+             ) -> calibration.Signals:
+    mention = verdict.mention
+    value = verdict.value
+    return calibration.Signals(
+        field=raw.name, is_null=value in (None, []), p_model=raw.p_value,
+        grounded=bool(mention and mention.grounded), in_line=bool(mention and mention.in_line),
+        p_asr=asr_probability(ctx, mention) if mention else None,
+        doubts=verdict.doubts, dropped=verdict.dropped,
+        corrected=any(c["effect"] == "corrected" for c in verdict.checks), agreement=agreement)
+
+
+def _free_text(raw: RawField) -> dict:
+    """Summary and next steps: not calibrated (no truth to fit on); the model's per-token
+    probability, shown but never used to accept a call."""
+    n = max(1, raw.n_tokens)
+    confidence = 0.5 if raw.p_value is None else math.exp(math.log(max(raw.p_value, 1e-9)) / n)
+    return {"value": raw.value, "confidence": round(confidence, 4), "evidence": None,
+            "checks": []}
+
+
+def analyse(replies: Sequence[Reply], transcript: Transcript,
+            options: Options = Options()) -> dict[str, dict]:
+    """Every field of every window checked, read a second time and calibrated, reconciled."""
+    doc = TimedWords.from_segments(transcript.segments)
+    ctx = CallContext.of(doc)
+    reading = reader.read(ctx) if options.second_reading else reader.Reading()
+    calibrator = options.calibrator or calibration.shipped()
+    results = []
+    for reply in replies:
+        answer = parse_answer(reply.content, reply.tokens)
+        fields = {}
+        for name, raw in answer.items():
+            if name in UNGROUNDED_FIELDS or name not in calibration.CALIBRATED_FIELDS:
+                fields[name] = _free_text(raw)
+                continue
+            verdict = verify_field(raw, ctx, answer) if options.verify else Verdict(raw.value)
+            agreement = reader.agreement(name, verdict.value, reading)
+            signals = _signals(raw, verdict, ctx, agreement)
+            fields[name] = {
+                "value": verdict.value, "confidence": calibrator.probability(signals),
+                "evidence": evidence(ctx, verdict.mention) if verdict.mention else None,
+                "checks": verdict.checks, "signals": signals.as_dict()}
+        results.append(fields)
+    return reconcile(results)
+
+
+def extract_fields(client: openai.OpenAI, model: str, transcript: Transcript) -> dict:
+    """Extract the lead of a call (docs/architecture.md): fields, usage, who answered."""
+    doc = TimedWords.from_segments(transcript.segments)
+    if not len(doc):  # silence: nothing to read, nothing said
+        nothing = {name: {"value": validate_value(name, None), "confidence": 1.0,
+                          "evidence": None, "checks": []} for name in FIELD_NAMES}
+        return {"fields": nothing, "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+                "model": None, "deployment": model, "schema_version": SCHEMA_VERSION,
+                "prompt_version": PROMPT_VERSION}
+    replies = ask(client, model, transcript)
+    usage = {key: sum(r.usage.get(key, 0) for r in replies)
+             for key in ("prompt_tokens", "completion_tokens")}
+    return {"fields": analyse(replies, transcript), "usage": usage,
+            "model": replies[0].model, "deployment": model, "schema_version": SCHEMA_VERSION,
+            "prompt_version": PROMPT_VERSION}

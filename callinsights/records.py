@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from callinsights.ai import provider
 from callinsights.call_ids import call_id_from_digest, digest_of_bytes
 from callinsights.review import apply_review, record_status
 from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, CallStatus, validate_value
@@ -88,10 +89,22 @@ def record_blob_name(call_id: str) -> str:
     return f"{call_id}/record.json"
 
 
-def models_used(settings: Settings, extraction_model: str | None) -> dict:
-    return {"transcription": settings.transcription_model,
-            "chat": extraction_model or settings.chat_model,
-            "provider": "azure_openai" if settings.uses_azure_openai else "openai_compatible"}
+def models_used(settings: Settings, extraction: dict | None) -> dict:
+    """What actually answered: the transcription deployment, the chat model as its response
+    named it (never a deployment alias), who served them, and the app's own readers."""
+    served = provider(settings)
+    extraction = extraction or {}
+    models = {"transcription": {"model": settings.transcription_model, **served}}
+    if extraction.get("model"):
+        models["chat"] = {"model": extraction["model"],
+                          "deployment": extraction.get("deployment") or settings.chat_model,
+                          **served}
+        models["extraction"] = {"schema_version": extraction.get("schema_version"),
+                                "prompt_version": extraction.get("prompt_version"),
+                                "verifiers": "callinsights.verify (deterministic checks)",
+                                "second_reading": "callinsights.reader (deterministic)",
+                                "confidence": "callinsights.calibration (fitted)"}
+    return models
 
 
 def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
@@ -106,7 +119,7 @@ def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
     fields, review = apply_review(extraction["fields"], payload["review"])
     meta = metadata(call=call, audio=payload.get("audio"), transcript=merged,
                     processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
-                    models=models_used(settings, extraction.get("model")),
+                    models=models_used(settings, extraction),
                     usage=extraction.get("usage"))
     transcript = {"blob": merged["blob"], "text": text, "language": merged.get("language"),
                   "duration": merged.get("duration"), "words": merged.get("words")}

@@ -1,10 +1,9 @@
 """Human review: which extracted fields a person must check, and what their decision does.
 
-A field is flagged when it has a value but the app is not confident in it, or when it is one of
-`schema.ALWAYS_CHECKED_FIELDS` (a lead without a confident customer name is worth a look even
-when empty). Free-text synthesis (`schema.UNGROUNDED_FIELDS`, the summary) is never flagged: no
-quote can ground it, so it would block every call. A decision is validated twice: by the HTTP
-route before it enters history, and here again when the orchestrator consumes it.
+A lead field (`schema.REVIEWED_FIELDS`) is flagged when its calibrated confidence is below the
+threshold, empty or not. Free text (summary, next steps) and the agent's details are never
+flagged: no quote can ground them, and they are not the lead. A decision is validated twice:
+by the HTTP route before it enters history, and here again when the orchestrator consumes it.
 """
 
 from __future__ import annotations
@@ -15,13 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from callinsights.schema import (
-    ALWAYS_CHECKED_FIELDS,
-    FIELD_NAMES,
-    UNGROUNDED_FIELDS,
-    ApprovalDecision,
-    CallStatus,
-)
+from callinsights.schema import REVIEWED_FIELDS, ApprovalDecision, CallStatus
 
 MAX_STATUS_QUOTE = 300  # characters of a quote shown in the custom status
 
@@ -33,21 +26,16 @@ class Outcome(StrEnum):
     UNREVIEWED = "unreviewed"
 
 
-def has_value(value: Any) -> bool:
-    """A field says something: not null, not an empty string, not an empty list."""
-    return value not in (None, "", [], {})
-
-
 def flag_fields(fields: dict[str, dict], threshold: float) -> dict[str, dict]:
-    """The fields below `threshold` that a person must check, in schema order."""
+    """The lead's fields below `threshold` that a person must check, in schema order.
+
+    Empty ones too: a calibrated confidence in "not said" that is low means the call may well
+    say it. The summary, next steps and the agent's own details are never flagged.
+    """
     flagged: dict[str, dict] = {}
-    for name in FIELD_NAMES:
-        if name in UNGROUNDED_FIELDS:
-            continue
+    for name in REVIEWED_FIELDS:
         field = fields.get(name) or {"value": None, "confidence": 0.0, "evidence": None}
-        if float(field.get("confidence") or 0.0) >= threshold:
-            continue
-        if has_value(field.get("value")) or name in ALWAYS_CHECKED_FIELDS:
+        if float(field.get("confidence") or 0.0) < threshold:
             flagged[name] = field
     return flagged
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+Speaker = str  # "agent" | "customer"
+
 
 class Word(BaseModel):
     start: float
     end: float
     word: str
     probability: float | None = None  # Whisper's word probability, when the server offers words
+    speaker: Speaker | None = None
 
 
 class Segment(BaseModel):
@@ -23,6 +26,7 @@ class Segment(BaseModel):
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     words: list[Word] = Field(default_factory=list)
+    speaker: Speaker | None = None  # who says it, when the roles are known
 
 
 class Transcript(BaseModel):
@@ -34,8 +38,3 @@ class Transcript(BaseModel):
     @property
     def text(self) -> str:
         return " ".join(s.text.strip() for s in self.segments if s.text.strip())
-
-    def timestamped_lines(self) -> str:
-        """The transcript as the extraction prompt shows it: one `[start-end] text` line each."""
-        return "\n".join(f"[{s.start:.1f}-{s.end:.1f}] {s.text.strip()}"
-                         for s in self.segments if s.text.strip())

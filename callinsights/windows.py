@@ -1,69 +1,80 @@
-"""Long transcripts in overlapping windows, and one answer from the windows' answers.
+"""Long calls in overlapping windows of lines, and one answer from the windows' answers.
 
-A long call is never cut: every segment is in some window, and neighbouring windows share a few
-segments so a fact said across a boundary is read whole at least once.
+A long call is never cut: every line is in some window, and neighbouring windows share a few
+lines so a fact said across a boundary is read whole at least once. Line numbers stay the
+call's, so each window's answer points into the same transcript.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from callinsights.list_items import dedupe_items
 from callinsights.schema import FIELD_NAMES
-from callinsights.transcript import Segment
+from callinsights.timed_words import TimedWords
+from callinsights.transcript_lines import Line
+from callinsights.verify.items import same_thing
 
-OVERLAP_SEGMENTS = 3
-# Prompt characters a segment costs beyond its text: its `[start-end] ` times and newline.
-LINE_OVERHEAD = 16
+OVERLAP_LINES = 4
+LINE_OVERHEAD = 14  # prompt characters a line costs beyond its words ("L123 CUSTOMER: ")
 
 
-def windows(segments: Sequence[Segment], max_chars: int,
-            overlap: int = OVERLAP_SEGMENTS) -> list[list[Segment]]:
-    """Consecutive runs of segments of at most `max_chars` of prompt text, overlapping a little."""
-    spoken = [s for s in segments if s.text.strip()]
-    out: list[list[Segment]] = []
+def _cost(doc: TimedWords, line: Line) -> int:
+    return len(doc.text(line.first, line.end)) + LINE_OVERHEAD
+
+
+def windows(doc: TimedWords, lines: Sequence[Line], max_chars: int,
+            overlap: int = OVERLAP_LINES) -> list[list[Line]]:
+    """Consecutive runs of lines of at most `max_chars` of prompt text, overlapping a little."""
+    out: list[list[Line]] = []
     i = 0
-    while i < len(spoken):
+    while i < len(lines):
         size, j = 0, i
-        while j < len(spoken) and (
-                j == i or size + len(spoken[j].text) + LINE_OVERHEAD <= max_chars):
-            size += len(spoken[j].text) + LINE_OVERHEAD
+        while j < len(lines) and (j == i or size + _cost(doc, lines[j]) <= max_chars):
+            size += _cost(doc, lines[j])
             j += 1
-        out.append(spoken[i:j])
-        if j >= len(spoken):
+        out.append(list(lines[i:j]))
+        if j >= len(lines):
             break
         i = max(i + 1, j - overlap)
     return out or [[]]
 
 
 def reconcile(results: Sequence[dict[str, dict]]) -> dict[str, dict]:
-    """Merge per-window fields: the most confident value wins; products are united."""
+    """Merge per-window fields: the most confident value wins; products are united.
+
+    When windows disagree on a value, the winner's confidence is lowered by the runner-up's
+    (two readings of one call that differ are a reason for a person to look).
+    """
+    if len(results) == 1:
+        return dict(results[0])
     merged: dict[str, dict] = {}
     for name in FIELD_NAMES:
         answers = [r[name] for r in results if name in r]
+        if not answers:
+            continue
         if name == "products_of_interest":
             merged[name] = _union(answers)
             continue
         said = [a for a in answers if a["value"] is not None]
         if not said:
-            merged[name] = min(answers, key=lambda a: a["confidence"],
-                               default={"value": None, "confidence": 0.0, "evidence": None})
+            merged[name] = max(answers, key=lambda a: a["confidence"])
             continue
         best = max(said, key=lambda a: a["confidence"])
         rivals = [a["confidence"] for a in said if a["value"] != best["value"]]
-        if rivals:  # windows disagree: the runner-up's weight is doubt about the winner
+        if rivals:
             best = {**best, "confidence": round(best["confidence"] * (1 - max(rivals)), 4)}
         merged[name] = best
     return merged
 
 
 def _union(answers: Sequence[dict]) -> dict:
-    """Every window's items once (the most confident copy); the list is its weakest item."""
-    scored = [(item, a["confidence"], a["evidence"]) for a in answers for item in a["value"]]
-    kept = dedupe_items(scored)
-    if not kept:
-        return min(answers, key=lambda a: a["confidence"],
-                   default={"value": [], "confidence": 0.0, "evidence": None})
-    evidence = next((ev for _, _, ev in kept if ev), None)
-    return {"value": [k[0] for k in kept], "confidence": round(min(k[1] for k in kept), 4),
-            "evidence": evidence}
+    """Every window's items once; the list is as sure as its least sure window with items."""
+    items: list[str] = []
+    for answer in answers:
+        items += [i for i in answer["value"] if not any(same_thing(i, k) for k in items)]
+    with_items = [a for a in answers if a["value"]]
+    if not with_items:
+        return max(answers, key=lambda a: a["confidence"])
+    weakest = min(with_items, key=lambda a: a["confidence"])
+    checks = [c for a in answers for c in a.get("checks", [])]
+    return {**weakest, "value": items, "checks": checks}

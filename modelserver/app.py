@@ -22,7 +22,7 @@ async def health(request: Request) -> JSONResponse:
     """Liveness plus which models are loaded (they load on first use)."""
     svc = services(request)
     return JSONResponse({"status": "ok",
-                         "models": {svc.settings.whisper_model_name: svc.whisper.loaded,
+                         "models": {svc.settings.whisper_served_name: svc.whisper.loaded,
                                     svc.settings.chat_model_name: svc.chat.loaded}})
 
 

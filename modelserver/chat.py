@@ -1,18 +1,14 @@
-"""Chat completions on the shared llama.cpp engine.
+"""Chat completions on the shared llama.cpp engine: the model writes every answer.
 
-Requests with a JSON schema go first to the grounded extraction engine
-(`modelserver.grounded.complete`, when present and `MODELSERVER_CHAT_MODE=grounded`); when it
-declines, or for other requests, the model writes the answer itself, grammar-constrained for
-JSON output.
+The messages are rendered with the model's own chat template; `response_format` json_schema
+(or json_object) constrains decoding with a grammar, so the answer always parses and validates.
+Temperature, seed, stop strings, max tokens, logprobs and top_logprobs behave as in OpenAI's API.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
 import logging
 import threading
-from typing import Any
 
 from modelserver.chat_request import ChatRequest
 from modelserver.chat_response import Completion
@@ -21,48 +17,10 @@ from modelserver.engine import LlamaEngine
 from modelserver.errors import bad_request
 from modelserver.gguf import gguf_path
 from modelserver.grammar import json_object_gbnf
-from modelserver.prompt import STOP, build_prompt
 from modelserver.settings import ServerSettings
-from modelserver.validate import first_error
 
 log = logging.getLogger("modelserver.chat")
 DEFAULT_MAX_TOKENS = 1024
-
-
-def dedupe_lists(value: Any) -> Any:
-    """JSON with repeated array items dropped (a base model likes to repeat list entries)."""
-    if isinstance(value, dict):
-        return {key: dedupe_lists(item) for key, item in value.items()}
-    if isinstance(value, list):
-        seen: list[str] = []
-        kept = []
-        for item in map(dedupe_lists, value):
-            key = json.dumps(item, sort_keys=True)
-            if key not in seen:
-                seen.append(key)
-                kept.append(item)
-        return kept
-    return value
-
-
-def _tidy_json(text: str) -> str:
-    """The generated JSON without trailing space and with duplicate list items removed."""
-    text = text.strip()
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        return text  # cut short by max_tokens: returned as is, finish_reason says "length"
-    cleaned = dedupe_lists(parsed)
-    return text if cleaned == parsed else json.dumps(cleaned, ensure_ascii=False)
-
-
-def _schema_problem(content: str, schema: dict[str, Any]) -> str | None:
-    """Why `content` is not a JSON document valid under `schema`, or None."""
-    try:
-        value = json.loads(content)
-    except (TypeError, json.JSONDecodeError) as exc:
-        return f"not JSON: {exc}"
-    return first_error(value, schema, schema)
 
 
 class ChatService:
@@ -93,44 +51,16 @@ class ChatService:
         """Answer one request (blocking: run it in a worker thread)."""
         engine = self.engine()
         with engine.session():
-            grounded = self._grounded(engine, request)
-            return grounded if grounded is not None else self._generate(engine, request)
-
-    def _grounded(self, engine: LlamaEngine, request: ChatRequest) -> Completion | None:
-        """The grounded engine's answer, or None when it is absent, off, or declines."""
-        if request.schema is None or self.settings.chat_mode != "grounded":
-            return None
-        try:
-            module = importlib.import_module("modelserver.grounded")
-        except ModuleNotFoundError as exc:
-            if exc.name != "modelserver.grounded":
-                raise
-            return None
-        if not callable(getattr(module, "complete", None)):
-            return None  # the package is still being written
-        try:
-            result = module.complete(engine, request.raw)
-        except Exception:  # a failing extractor must not take chat down: fall back, loudly
-            log.exception("modelserver.grounded.complete failed; using plain grammar decoding")
-            return None
-        if result is None:
-            return None
-        problem = _schema_problem(result.content, request.schema)
-        if problem is not None:
-            log.warning("grounded answer does not match the schema (%s); using grammar "
-                        "decoding", problem)
-            return None
-        return Completion(content=result.content, tokens=list(result.tokens),
-                          prompt_tokens=result.prompt_tokens,
-                          completion_tokens=result.completion_tokens,
-                          finish_reason=getattr(result, "finish_reason", "stop"), path="grounded")
+            return self._generate(engine, request)
 
     def _generate(self, engine: LlamaEngine, request: ChatRequest) -> Completion:
-        """Plain decoding: the base-model prompt, grammar-constrained when JSON is asked for."""
+        """Decode the model's answer, grammar-constrained when JSON is asked for."""
         structured = request.schema is not None or request.json_mode
-        prompt = build_prompt(request.messages, json_schema=request.schema,
-                              json_mode=request.json_mode)
-        prompt_ids = engine.prompt_ids(prompt)
+        try:
+            template = engine.chat_template()
+        except ValueError as exc:
+            raise bad_request(str(exc), param="model") from exc
+        prompt_ids = engine.tokenize(template.render(request.messages))
         room = self.settings.chat_context - len(prompt_ids) - 1
         if room < 1:
             raise bad_request(f"This model's maximum context length is "
@@ -146,8 +76,8 @@ class ChatService:
                                                         room),
             temperature=request.temperature, seed=request.seed,
             top_logprobs=request.top_logprobs if request.logprobs else 0,
-            stop=() if structured else (*STOP, *request.stop))
-        content = _tidy_json(result.text) if structured else result.text.strip()
+            stop=() if structured else tuple(request.stop))
+        content = result.text.strip()
         return Completion(content=content, tokens=result.tokens,
                           prompt_tokens=result.prompt_tokens,
                           completion_tokens=len(result.token_ids),

@@ -15,9 +15,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from modelserver.chat_template import ChatTemplate
 from modelserver.cores import CoreBudget
 from modelserver.logprobs import log_softmax, token_logprob, top_alternatives
 from modelserver.sampling import GrammarMask, choose
@@ -126,6 +128,24 @@ class LlamaEngine:
     def detokenize(self, tokens: Sequence[int]) -> str:
         return b"".join(self.piece(t) for t in tokens).decode("utf-8", errors="replace")
 
+    @functools.cached_property
+    def _chat_template(self) -> ChatTemplate | None:
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        return ChatTemplate(template, bos_token=self._token_text(self.llm.token_bos()),
+                            eos_token=self._token_text(self.llm.token_eos()))
+
+    def chat_template(self) -> ChatTemplate:
+        """The model's own chat template; ValueError for a model without one (a base model)."""
+        if self._chat_template is None:
+            raise ValueError(f"{Path(self.model_path).name} has no chat template "
+                             "(tokenizer.chat_template): it is not a chat model")
+        return self._chat_template
+
+    def _token_text(self, token: int) -> str:
+        return self.piece(token).decode("utf-8", errors="replace") if token >= 0 else ""
+
     def is_end(self, token: int) -> bool:
         """End of generation (EOS, <end_of_turn>, ...)."""
         return bool(self._lib.llama_vocab_is_eog(self.llm._model.vocab, token))
@@ -224,7 +244,9 @@ class LlamaEngine:
         """Sample up to max_tokens, constrained by `grammar`, with each token's logprob.
 
         Logprobs are the model's own (log-softmax of its logits, before temperature and before
-        the grammar), so a value the grammar forces against the model's wish scores low.
+        the grammar), so a value the grammar forces against the model's wish scores low. Text
+        the grammar forces (JSON keys and punctuation) is fed in one batch, not token by token
+        (jump-forward); its tokens are reported with the model's logprobs like any other.
         """
         prompt_ids = self.prompt_ids(prompt)
         rng = np.random.default_rng(seed)
@@ -234,8 +256,8 @@ class LlamaEngine:
         out = Generation(text="", prompt_tokens=len(prompt_ids), finish_reason="length")
         try:
             with self.session():
-                logits = self._feed(prompt_ids)
-                for _ in range(max_tokens):
+                logits = self._jump(out, mask, self._feed(prompt_ids), top_logprobs)
+                while len(out.token_ids) < max_tokens:
                     token = choose(logits, temperature, rng, mask)
                     if self.is_end(token):
                         out.finish_reason = "stop"
@@ -247,12 +269,42 @@ class LlamaEngine:
                         out.finish_reason = "stop"
                         break
                     self.llm.eval([token])
-                    logits = self._logits()
+                    logits = self._jump(out, mask, self._logits(), top_logprobs)
         finally:
             if mask is not None:
                 mask.close()
         out.text = out.text or self.detokenize(out.token_ids)
         return out
+
+    @functools.cached_property
+    def _char_probes(self) -> dict[str, int]:
+        """A one-token spelling of each printable ASCII character (for `forced_text`)."""
+        probes = {}
+        for code in range(32, 127):
+            ids = self.tokenize(chr(code))
+            if len(ids) == 1:
+                probes[chr(code)] = ids[0]
+        return probes
+
+    def _jump(self, out: Generation, mask: GrammarMask | None, logits: np.ndarray,
+              top: int) -> np.ndarray:
+        """Feed the text the grammar forces next in one batch; the logits after it.
+
+        The forced text's last token is held back: the model writes those characters itself,
+        so it can merge them with its next choice as its tokenizer would (`":"` rather than
+        `":` then `"`); cutting there keeps its probabilities undistorted.
+        """
+        if mask is None:
+            return logits
+        forced = mask.forced_text(self._char_probes)
+        ids = self.tokenize(forced)[:-1] if forced else []
+        if not ids:
+            return logits
+        rows = self._feed_all_logits(ids)
+        for token, before in zip(ids, [logits, *rows[:-1]], strict=True):
+            mask.accept(token)
+            self._record(out, token, before, top)
+        return rows[-1]
 
     def _record(self, out: Generation, token: int, logits: np.ndarray, top: int) -> None:
         logprobs = log_softmax(logits)

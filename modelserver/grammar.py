@@ -1,7 +1,8 @@
 """JSON schema -> GBNF grammar for llama.cpp, so constrained output always parses and validates.
 
 llama-cpp-python's converter does the work; this module first rewrites the schema into the subset
-it handles well (nullable unions, closed objects, bounded arrays) and tightens its string rule.
+it handles well (nullable unions, closed objects, bounded arrays), tightens its string rule and
+drops its optional whitespace (compact output: every structural character is forced).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from llama_cpp.llama_grammar import JSON_GBNF, json_schema_to_gbnf
 DEFAULT_MAX_ITEMS = 20  # arrays without maxItems: a base model may otherwise repeat items forever
 LOOSE_CHAR = 'char ::= [^"\\\\] |'
 STRICT_CHAR = 'char ::= [^"\\\\\\x7F\\x00-\\x1F] |'  # JSON forbids raw control characters
+# Compact JSON: no optional whitespace, so the text between values is forced and can be fed to
+# the model in one batch (jump-forward decoding, `sampling.GrammarMask.forced_text`).
+LOOSE_SPACE = 'space ::= " "?'
+COMPACT_SPACE = 'space ::= ""'
 
 
 def _split_nullable(node: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +68,7 @@ def schema_to_gbnf(schema_json: str) -> str:
     """GBNF text for a JSON schema given as JSON text (cached: schemas repeat across requests)."""
     schema = normalize(json.loads(schema_json))
     gbnf = json_schema_to_gbnf(json.dumps(schema), prop_order=property_order(schema))
-    return gbnf.replace(LOOSE_CHAR, STRICT_CHAR)
+    return gbnf.replace(LOOSE_CHAR, STRICT_CHAR).replace(LOOSE_SPACE, COMPACT_SPACE)
 
 
 def json_object_gbnf() -> str:

@@ -33,7 +33,7 @@ class Registry:
 
     def __init__(self, settings: ServerSettings) -> None:
         self.models = (
-            ServedModel(settings.whisper_model_name, "transcription", settings.whisper_aliases),
+            ServedModel(settings.whisper_served_name, "transcription", settings.whisper_aliases),
             ServedModel(settings.chat_model_name, "chat", settings.chat_aliases),
         )
         self._by_name = {name: model for model in self.models

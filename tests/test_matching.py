@@ -131,3 +131,32 @@ def test_amounts_heard_in_digits_within_one_percent() -> None:
     assert amount_heard("60,000", "around 60 thousand dollars")
     assert not amount_heard("18,000", "we could spend $18,500.")
     assert not amount_heard("18,000", "we could spend eighteen thousand dollars")
+
+
+def test_budgets_with_currency_period_and_range() -> None:
+    truth = {"amount": 200, "currency": "GBP", "period": "month", "min": None, "max": None}
+    assert correct("budget", truth, {**truth, "amount": 201})
+    assert not correct("budget", truth, {**truth, "currency": "USD"})
+    assert not correct("budget", truth, {**truth, "period": "total"})
+    ranged = {"amount": 10000, "currency": "USD", "period": "total", "min": 8000, "max": 10000}
+    assert not correct("budget", ranged, {**ranged, "min": None})
+    assert correct("budget", "25,000", {**ranged, "amount": 25000})
+
+
+def test_timelines_ignore_little_words() -> None:
+    assert correct("timeline", "in two months", "two months")
+    assert not correct("timeline", "in two months", "two weeks")
+
+
+def test_timelines_compare_numbers_however_written() -> None:
+    assert correct("timeline", "by July first", "by July 1st")
+    assert correct("timeline", "within the next ten days", "within the next 10 days")
+    assert correct("timeline", "before the thirtieth", "before the 30th")
+    assert not correct("timeline", "before the thirtieth", "before the 20th")
+
+
+def test_products_compare_by_their_main_word() -> None:
+    assert correct("products", ["folding treadmill"], ["treadmill"])
+    assert correct("products", ["vinyl double hung windows"], ["vinyl windows"])
+    assert not correct("products", ["payroll software"], ["accounting software"])
+    assert not correct("products", ["fiber cement siding"], ["fibre cement"])

@@ -58,9 +58,9 @@ def field(value, confidence: float) -> dict:
 
 def extraction(name_confidence: float = 0.95) -> dict:
     fields = {"customer_name": field("Dana Smith", name_confidence),
-              "company": field("Acme", 0.9), "city": field(None, 0.0),
-              "region": field(None, 0.0), "country": field(None, 0.0),
-              "products_of_interest": field(["solar panels"], 0.88), "budget": field(None, 0.0),
+              "company": field("Acme", 0.9), "city": field(None, 0.9),
+              "region": field(None, 0.9), "country": field(None, 0.95),
+              "products_of_interest": field(["solar panels"], 0.88), "budget": field(None, 0.85),
               "timeline": field("next spring", 0.8), "next_steps": field("send a quote", 0.9),
               "summary": field("A call about solar panels.", 0.2)}
     return {"fields": fields, "usage": {"prompt_tokens": 900, "completion_tokens": 120},

@@ -94,8 +94,11 @@ def test_enrich_builds_the_documented_record_and_parks_it_in_a_blob():
     assert meta["uploaded_at"] == CALL["uploaded_at"]
     assert meta["processed_at"] == "2026-01-05T10:00:05Z"
     assert meta["stage_seconds"] == {"splitting": 1.5, "transcribing": 20.0}
-    assert meta["models"] == {"transcription": "whisper", "chat": "gpt-4o-2024-08-06",
-                              "provider": "openai_compatible"}
+    served = {"provider": "openai_compatible", "endpoint": "127.0.0.1", "local": True}
+    assert meta["models"]["transcription"] == {"model": "whisper", **served}
+    assert meta["models"]["chat"] == {"model": "gpt-4o-2024-08-06", "deployment": "gpt-4o",
+                                      **served}
+    assert meta["models"]["extraction"]["verifiers"].startswith("callinsights.verify")
     assert meta["schema_version"] == SCHEMA_VERSION
     assert meta["usage"] == {"prompt_tokens": 10, "completion_tokens": 5}
 

@@ -8,11 +8,12 @@ import pytest
 
 from callinsights import review
 from callinsights.records import empty_fields
-from callinsights.schema import CallStatus
+from callinsights.schema import REVIEWED_FIELDS, CallStatus
 
 
 def fields(**overrides) -> dict:
-    base = {name: dict(f) for name, f in empty_fields().items()}
+    """Every field empty and sure of it, then the overrides (value, confidence)."""
+    base = {name: {**f, "confidence": 0.99} for name, f in empty_fields().items()}
     for name, (value, confidence) in overrides.items():
         base[name] = {"value": value, "confidence": confidence,
                       "evidence": {"quote": f"q {value}", "start": 1.0, "end": 2.0}}
@@ -31,23 +32,19 @@ def test_low_confidence_values_are_flagged_in_schema_order():
     assert list(review.flag_fields(found, 0.75)) == ["customer_name", "city", "budget"]
 
 
-def test_empty_fields_are_not_flagged_except_the_customer_name():
-    found = fields()  # every value empty, every confidence 0
-    assert list(review.flag_fields(found, 0.75)) == ["customer_name"]
+def test_an_unsure_empty_field_is_flagged_too():
+    found = fields(budget=(None, 0.4), products_of_interest=([], 0.3))
+    assert list(review.flag_fields(found, 0.75)) == ["products_of_interest", "budget"]
 
 
-def test_empty_list_counts_as_no_value():
-    found = fields(customer_name=("Dana", 0.99), products_of_interest=([], 0.0))
+def test_free_text_and_the_agents_details_are_never_flagged():
+    found = fields(summary=("A call.", 0.01), next_steps=("Call back", 0.1),
+                   agent_name=("Tyler", 0.2))
     assert review.flag_fields(found, 0.75) == {}
 
 
-def test_summary_is_never_flagged():
-    found = fields(customer_name=("Dana", 0.99), summary=("A call.", 0.01))
-    assert review.flag_fields(found, 0.75) == {}
-
-
-def test_missing_field_counts_as_empty():
-    assert list(review.flag_fields({}, 0.5)) == ["customer_name"]
+def test_missing_field_counts_as_unsure():
+    assert list(review.flag_fields({}, 0.5)) == list(REVIEWED_FIELDS)
 
 
 def test_status_view_cuts_long_quotes():

@@ -12,6 +12,8 @@ from devhost import services
 from tests.speech import render_call
 
 API_VERSION = "2024-10-21"
+CHAT = "qwen2.5-coder-1.5b-instruct"  # the bundled chat model, by its real name
+WHISPER = "whisper-base"  # the bundled transcription model
 TURNS = [["A", "Thanks for calling Summit Roofing, this is Tyler speaking."],
          ["C", "Hi Tyler, my name is Angela Brooks and I live in Nashville, Tennessee."],
          ["C", "We want a metal roof and new gutters before October."]]

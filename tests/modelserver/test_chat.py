@@ -9,6 +9,8 @@ import pytest
 from openai import AzureOpenAI, OpenAI
 from pydantic import BaseModel, ConfigDict
 
+from tests.modelserver.conftest import CHAT
+
 pytestmark = pytest.mark.models
 
 TRANSCRIPT = ("[0.0-2.1] Thanks for calling Summit Roofing, this is Tyler.\n"
@@ -38,7 +40,7 @@ MESSAGES = [{"role": "system", "content": "Extract the sales lead from the call 
 
 def test_json_schema_output_validates_with_logprobs(client: OpenAI) -> None:
     completion = client.chat.completions.parse(
-        model="gpt-4o", messages=MESSAGES, response_format=Lead, logprobs=True, top_logprobs=2,
+        model=CHAT, messages=MESSAGES, response_format=Lead, logprobs=True, top_logprobs=2,
         temperature=0, max_tokens=400, seed=7)
     choice = completion.choices[0]
     assert choice.finish_reason == "stop"
@@ -49,6 +51,8 @@ def test_json_schema_output_validates_with_logprobs(client: OpenAI) -> None:
     assert tokens and all(t.logprob <= 1e-6 and math.isfinite(t.logprob) for t in tokens)
     assert all(len(t.top_logprobs) <= 2 for t in tokens)
     assert "".join(t.token for t in tokens).strip().startswith("{")
+    assert completion.model == CHAT  # the real model's name
+    assert any(t.top_logprobs for t in tokens)  # alternatives where the model had a choice
     usage = completion.usage
     assert usage.prompt_tokens > 50 and usage.completion_tokens == len(tokens)
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
@@ -64,7 +68,7 @@ def test_json_schema_on_azure_path_with_nullable_nested_schema(azure: AzureOpenA
                       "properties": {"city": {"type": ["string", "null"]}}}]},
                   "tags": {"type": "array", "items": {"enum": ["roof", "gutter", "other"]}}}}
     completion = azure.chat.completions.create(
-        model="gpt-4o", messages=MESSAGES, temperature=0, max_tokens=200,
+        model=CHAT, messages=MESSAGES, temperature=0, max_tokens=200,
         response_format={"type": "json_schema",
                          "json_schema": {"name": "lead", "schema": schema, "strict": True}})
     data = json.loads(completion.choices[0].message.content)
@@ -77,7 +81,7 @@ def test_json_schema_on_azure_path_with_nullable_nested_schema(azure: AzureOpenA
 
 def test_json_object_mode_parses(client: OpenAI) -> None:
     completion = client.chat.completions.create(
-        model="gpt-4o-mini", messages=MESSAGES, response_format={"type": "json_object"},
+        model=CHAT, messages=MESSAGES, response_format={"type": "json_object"},
         temperature=0, max_tokens=120)
     if completion.choices[0].finish_reason == "stop":
         assert isinstance(json.loads(completion.choices[0].message.content), dict)
@@ -85,7 +89,7 @@ def test_json_object_mode_parses(client: OpenAI) -> None:
 
 def test_plain_chat_returns_text_and_usage(client: OpenAI) -> None:
     completion = client.chat.completions.create(
-        model="gemma-3-270m", temperature=0.7, seed=3, max_tokens=16, logprobs=True,
+        model=CHAT, temperature=0.7, seed=3, max_tokens=16, logprobs=True,
         messages=[{"role": "user", "content": "What is the capital of France?"}])
     choice = completion.choices[0]
     assert choice.message.role == "assistant" and choice.message.content

@@ -10,6 +10,8 @@ import openai
 import pytest
 from openai import AzureOpenAI, OpenAI
 
+from tests.modelserver.conftest import CHAT, WHISPER
+
 pytestmark = pytest.mark.models
 
 LIMIT = 25 * 1024 * 1024
@@ -47,7 +49,7 @@ def test_unknown_deployment_is_404(azure: AzureOpenAI) -> None:
                                       messages=[{"role": "user", "content": "hi"}])
     assert caught.value.code == "DeploymentNotFound"
     with pytest.raises(openai.NotFoundError):
-        azure.audio.transcriptions.create(model="gpt-4o", file=("a.wav", b"x"))
+        azure.audio.transcriptions.create(model=CHAT, file=("a.wav", b"x"))
 
 
 def test_unknown_model_is_404(client: OpenAI) -> None:
@@ -66,7 +68,7 @@ def test_unknown_model_is_404(client: OpenAI) -> None:
 ])
 def test_bad_chat_body_is_400(client: OpenAI, bad: dict) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
-        client.chat.completions.create(model="gpt-4o", **bad)
+        client.chat.completions.create(model=CHAT, **bad)
     assert caught.value.body["message"]
 
 
@@ -83,5 +85,11 @@ def test_health_and_models(model_server: str, client: OpenAI) -> None:
     assert http(root + "/health")[1]["status"] == "ok"
     assert http(root + "/healthz")[0] == 200
     models = {m.id: m.model_extra["aliases"] for m in client.models.list()}
-    assert set(models["whisper-tiny.en"]) >= {"whisper", "whisper-1"}
-    assert set(models["gemma-3-270m"]) >= {"gpt-4o", "gpt-4o-mini"}
+    assert set(models[WHISPER]) >= {"whisper", "whisper-1"}
+    assert models[CHAT] == []  # a local model never answers as GPT-4o
+
+
+def test_a_model_the_server_does_not_run_is_404(client: OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.create(model="gpt-4o", max_tokens=1,
+                                       messages=[{"role": "user", "content": "hi"}])

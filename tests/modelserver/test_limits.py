@@ -11,7 +11,7 @@ import pytest
 from openai import OpenAI
 
 from tests.matching import heard
-from tests.modelserver.conftest import RATE_LIMIT, RATE_WINDOW, azure_client, openai_client
+from tests.modelserver.conftest import CHAT, RATE_LIMIT, RATE_WINDOW, azure_client, openai_client
 
 pytestmark = pytest.mark.models
 
@@ -38,7 +38,7 @@ def test_429_with_retry_after_then_sdk_retry_succeeds(limited_server: str,
 def test_chat_is_not_limited_by_the_whisper_limit(limited_server: str) -> None:
     chat = openai_client(limited_server, max_retries=0)
     for _ in range(RATE_LIMIT + 1):
-        chat.chat.completions.create(model="gpt-4o", max_tokens=2,
+        chat.chat.completions.create(model=CHAT, max_tokens=2,
                                      messages=[{"role": "user", "content": "Hello"}])
 
 
@@ -50,7 +50,7 @@ def test_concurrent_requests_all_succeed(client: OpenAI, clips: dict[str, Path])
 
     def chat(_: int) -> str:
         return client.chat.completions.create(
-            model="gpt-4o", max_tokens=8, messages=[{"role": "user", "content": "Count: 1, 2,"}]
+            model=CHAT, max_tokens=8, messages=[{"role": "user", "content": "Count: 1, 2,"}]
         ).choices[0].message.content or ""
 
     with concurrent.futures.ThreadPoolExecutor(6) as pool:

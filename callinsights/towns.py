@@ -1,0 +1,65 @@
+"""Which towns exist where: GeoNames towns of 500+ people in the US, Canada, the UK, Ireland,
+Australia and New Zealand, from `data/towns.tsv.gz` (built by `tools/build_towns.py`).
+
+Used by the place verifier: a city the model reports must be a town (in the region it names,
+when the gazetteer keys that region's towns). Loaded once, on first use (~36,000 short keys).
+Data (c) GeoNames (geonames.org), CC BY 4.0.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from callinsights.gazetteer import REGIONS
+from callinsights.places_text import place_key
+
+DATA = Path(__file__).resolve().parent / "data" / "towns.tsv.gz"
+NEAR_RATIO = 0.8  # spelling similarity from which an unknown name sounds like a known town
+
+Where = tuple[str, str]  # (ISO country code, GeoNames admin1 code)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, frozenset[Where]]:
+    places: dict[str, set[Where]] = defaultdict(set)
+    for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
+        country, admin1, name = line.split("\t")
+        places[place_key(name)].add((country, admin1))
+    return {key: frozenset(where) for key, where in places.items()}
+
+
+def places_named(name: str) -> frozenset[Where]:
+    """Where towns of this name are (empty when GeoNames knows none)."""
+    return _index().get(place_key(name), frozenset())
+
+
+def is_town(name: str, region: str | None = None) -> bool:
+    """A known town; in `region` too when the region is one whose towns are keyed by it."""
+    found = places_named(name)
+    if not found or not region:
+        return bool(found)
+    country, admin1 = REGIONS.get(region, ("", ""))
+    if not country:
+        return True  # a region we cannot check against: the town exists somewhere
+    if not admin1:
+        return any(c == country for c, _ in found)
+    return (country, admin1) in found
+
+
+def sounds_like_town(name: str, region: str | None = None) -> str | None:
+    """A known town of the region spelled much like `name` ("Texan" ~ "Tucson"), if any."""
+    country, admin1 = REGIONS.get(region or "", ("", ""))
+    key = place_key(name)
+    best, best_ratio = None, NEAR_RATIO
+    for other, where in _index().items():
+        if other == key or (country and not any(
+                c == country and (not admin1 or a == admin1) for c, a in where)):
+            continue
+        ratio = SequenceMatcher(None, key, other).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = other, ratio
+    return best

@@ -1,0 +1,118 @@
+"""The budget: an amount the customer says they can spend, with its currency, period and range.
+
+Dropped when the call never says the amount (in digits or words, within 1%) or it is zero.
+Doubted when the words around it make it something else: an account balance, a transfer, a bill
+or payment, a price quoted to the customer, or an amount only the agent says (roles known).
+The currency, period and range the call states correct the model's ("two hundred a month",
+"pounds", "between eight and ten thousand"); bare dollars are the call's country's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from callinsights.call_context import CallContext
+from callinsights.evidence import find_amount
+from callinsights.gazetteer import REGIONS
+from callinsights.model_answer import RawField
+from callinsights.money import Amount, resolve_dollars
+from callinsights.places_text import place_key
+from callinsights.verify.common import Verdict, corrected_after, customer_said
+
+REGION_COUNTRY = {place_key(name): country for name, (country, _) in REGIONS.items()}
+CUE_BEFORE = 6  # words before the amount where a cue counts
+CUE_AFTER = 4
+NOT_BUDGET = {
+    "balance": "an account balance", "balances": "an account balance",
+    "transfer": "a transfer", "transferred": "a transfer", "moved": "a transfer",
+    "deposit": "a deposit", "deposited": "a deposit", "withdraw": "a withdrawal",
+    "bill": "a bill", "bills": "a bill", "owe": "money owed", "owed": "money owed",
+    "debt": "a debt", "loan": "a loan", "mortgage": "a mortgage", "rent": "rent",
+    "payment": "a current payment", "paying": "a current payment", "pay": "a current payment",
+    "currently": "what they pay now", "charged": "a charge", "fee": "a fee", "fees": "a fee",
+    "savings": "savings", "income": "income", "salary": "income", "earn": "income",
+    "worth": "a value", "costs": "a price", "cost": "a price", "priced": "a quoted price",
+    "price": "a quoted price", "runs": "a quoted price", "starts": "a quoted price",
+    "quote": "a quoted price", "quoted": "a quoted price",
+}
+# Words that make the amount what the customer can spend ("I can spend up to ...").
+SPEND_WORDS = {"spend", "spending", "budget", "budgeted", "afford", "invest", "allocate",
+               "comfortable", "willing", "hoping", "hope", "keep", "max", "maximum", "cap",
+               "limit", "tops", "approved", "stretch"}
+
+
+def not_budget_cue(ctx: CallContext, amount: Amount) -> str | None:
+    """What the words right around the amount make it, if not a budget.
+
+    The nearest telling word before the amount decides ("my balance is 2,400" vs "I can spend
+    2,400"); a word right after it can still make it a bill or balance ("2,400 balance").
+    """
+    doc = ctx.doc
+    line = ctx.line_of(amount.first)
+    lo = max(line.first if line else 0, amount.first - CUE_BEFORE)
+    hi = min(line.end if line else len(doc), amount.end + CUE_AFTER)
+    for word in reversed(doc.norm[lo:amount.first]):
+        if word in SPEND_WORDS:
+            return None
+        if word in NOT_BUDGET:
+            return NOT_BUDGET[word]
+    for word in doc.norm[amount.end:hi]:
+        if word in {"balance", "bill", "payment", "loan", "mortgage", "rent", "fee"}:
+            return NOT_BUDGET[word]
+    return None
+
+
+def verify_budget(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
+    verdict = Verdict(raw.value)
+    if raw.value is None:
+        return verdict
+    amount = float(raw.value["amount"])
+    if amount <= 0:
+        return verdict.drop("amount_not_said", "a budget of zero is no budget")
+    mention = find_amount(ctx, amount, raw.line)
+    if mention is None or mention.amount is None:
+        return verdict.drop("amount_not_said", f"the call never says {amount:,.0f}")
+    verdict.mention = mention
+    said = mention.amount
+    cue = not_budget_cue(ctx, said)
+    if cue:
+        verdict.doubt("not_a_budget", f"the words around {ctx.doc.text(said.first, said.end)!r} "
+                                      f"make it {cue}, not what the customer can spend")
+    if customer_said(ctx, mention) is False:
+        verdict.doubt("agent_amount", "only the agent says this amount (a quoted price?)")
+    if corrected_after(ctx, mention):
+        verdict.doubt("taken_back", "the customer corrects the amount right after saying it")
+    _correct(verdict, said, ctx)
+    return verdict
+
+
+def _correct(verdict: Verdict, said: Amount, ctx: CallContext) -> None:
+    """Currency, period and range as the call states them."""
+    value = dict(verdict.value)
+    currency = resolve_dollars(said.currency, ctx.countries + _place_countries(ctx))
+    if currency and currency != value["currency"]:
+        verdict.correct("currency", f"the call says {currency}, not {value['currency']}",
+                        {**value, "currency": currency})
+        value = dict(verdict.value)
+    if said.period != "total" and said.period != value["period"]:
+        verdict.correct("period", f"the call says per {said.period}",
+                        {**value, "period": said.period})
+        value = dict(verdict.value)
+    if said.low is not None and (value.get("min") is None or value.get("max") is None
+                                 or not math.isclose(value["min"], said.low, rel_tol=0.01)
+                                 or not math.isclose(value["amount"], said.value, rel_tol=0.01)):
+        verdict.correct("range", f"the call gives a range {said.low:,.0f} to {said.value:,.0f}",
+                        {**value, "amount": said.value, "min": said.low, "max": said.value})
+
+
+def _place_countries(ctx: CallContext) -> list[str]:
+    """Countries implied by the regions said (Ontario -> CA), for whose dollars."""
+    text = ctx.doc.norm
+    found = []
+    for i in range(len(text)):
+        for size in (3, 2, 1):
+            country = REGION_COUNTRY.get("".join(text[i:i + size]))
+            if country:
+                found.append(country)
+                break
+    return found

@@ -1,0 +1,80 @@
+"""The customer's name and company: said in the call, by the customer, and not someone else's.
+
+A customer name is dropped when it is the agent's introduced name, an organisation's name, a
+month, a weekday, a place, or not a name at all ("I'm", "Calling"); doubted when only the agent
+says it (roles known) or the call does not say it. A company is dropped when it is the company
+the customer called (the agent's greeting).
+"""
+
+from __future__ import annotations
+
+from callinsights.call_context import NOT_NAMES, CallContext, is_capitalized
+from callinsights.gazetteer import COUNTRIES, MONTHS, REGIONS, WEEKDAYS
+from callinsights.model_answer import RawField
+from callinsights.text_match import normalize_word
+from callinsights.verify.common import (
+    Verdict,
+    customer_said,
+    is_org_mention,
+    norm_words,
+    same_words,
+    verify_said,
+)
+
+NOT_PERSON = ({normalize_word(w) for w in MONTHS + WEEKDAYS} | NOT_NAMES
+              | {"i", "im", "me", "my", "we", "you", "he", "she", "they", "customer", "agent",
+                 "caller", "sir", "madam", "maam", "null", "none", "unknown", "na"})
+PLACE_NAMES = {normalize_word(w) for w in REGIONS} | {normalize_word(w) for w in COUNTRIES}
+
+
+def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
+    verdict = verify_said(raw, ctx, answer)
+    if verdict.value is None:
+        return verdict
+    parts = norm_words(verdict.value)
+    if not parts or parts[0] in NOT_PERSON or len(parts) > 4:
+        return verdict.drop("not_a_name", f"{verdict.value!r} is not a person's name")
+    agent = answer.get("agent_name")
+    if agent and agent.value and same_words(agent.value, verdict.value):
+        return verdict.drop("agent_name", f"{verdict.value!r} is the agent's own name")
+    if parts[0] in ctx.agent_names and not _customer_introduces(ctx, verdict):
+        return verdict.drop("agent_name", f"{parts[0].title()} is the agent's name "
+                                          "(introduced when the agent greets)")
+    mention = verdict.mention
+    if mention is not None:
+        if is_org_mention(ctx, mention):
+            return verdict.drop("company_name", f"{verdict.value!r} is part of a company name")
+        if not all(is_capitalized(ctx.doc, i) for i in range(mention.first, mention.end)) \
+                and mention.end - mention.first == len(parts):
+            verdict.doubt("lowercase", "the call does not write it as a name")
+        if customer_said(ctx, mention) is False:
+            verdict.doubt("agent_side", "only the agent says this name")
+    if "".join(parts) in PLACE_NAMES:  # "Georgia", "Victoria": names, and places too
+        verdict.doubt("place_name", f"{verdict.value!r} is also the name of a place")
+    return verdict
+
+
+def _customer_introduces(ctx: CallContext, verdict: Verdict) -> bool:
+    """The agent's first name can be the customer's too when the customer gives it outside the
+    agent's lines ("This is Tyler Reed" from the customer, with roles known)."""
+    mention = verdict.mention
+    return bool(ctx.roles_known and mention is not None
+                and ctx.speaker_of(mention.first) == "customer")
+
+
+def verify_company(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
+    verdict = verify_said(raw, ctx, answer)
+    mention = verdict.mention
+    if verdict.value is None or mention is None:
+        return verdict
+    if ctx.is_agent_word(mention.first) or all(
+            i in ctx.org_words and ctx.is_agent_word(i) for i in range(mention.first, mention.end)):
+        return verdict.drop("agent_company", f"{verdict.value!r} is named by the agent: the "
+                                             "company the customer called, not their own")
+    named_by_model = answer.get("agent_company")
+    if named_by_model and named_by_model.value and same_words(named_by_model.value,
+                                                              verdict.value):
+        return verdict.drop("agent_company", f"{verdict.value!r} is the agent's company")
+    if customer_said(ctx, mention) is False:
+        verdict.doubt("agent_side", "only the agent names this company")
+    return verdict

@@ -1,0 +1,210 @@
+"""The verifiers on transcripts with each trap a model falls into; with and without roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from callinsights.verify import verify_field
+from tests.text_calls import context, line_saying, raw
+
+BOTH = pytest.mark.parametrize("roles", [True, False], ids=["roles", "mono"])
+
+
+def _verify(ctx, name, value, said=None, **others):
+    line = line_saying(ctx, said) if said else None
+    answer = {name: raw(name, value, line)}
+    answer |= {other: raw(other, v) for other, v in others.items()}
+    return verify_field(answer[name], ctx, answer)
+
+
+def _checks(verdict) -> dict[str, str]:
+    return {c["check"]: c["effect"] for c in verdict.checks}
+
+
+@BOTH
+def test_the_agents_introduced_name_is_not_the_customers(roles: bool) -> None:
+    ctx = context([["A", "Thanks for calling Desert Air Comfort, this is Marcus."],
+                   ["C", "Hi Marcus, our old air conditioner keeps breaking down."]],
+                  roles=roles)
+    verdict = _verify(ctx, "customer_name", "Marcus", "this is Marcus")
+    assert verdict.value is None and _checks(verdict) == {"agent_name": "dropped"}
+
+
+@BOTH
+def test_a_customer_calling_on_behalf_of_someone_is_not_named_im(roles: bool) -> None:
+    ctx = context([["A", "Good morning, Lakeside Windows, Priya speaking."],
+                   ["C", "I'm calling on behalf of my mother, she needs new windows."]],
+                  roles=roles)
+    verdict = _verify(ctx, "customer_name", "I'm", "calling on behalf")
+    assert verdict.value is None and "not_a_name" in _checks(verdict)
+
+
+@BOTH
+def test_the_customers_name_after_the_greeting_stands(roles: bool) -> None:
+    ctx = context([["A", "Good afternoon, Harbor Payroll, this is Nina."],
+                   ["C", "Hello Nina, my name is Kenji Watanabe."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Kenji Watanabe", "Kenji")
+    assert verdict.value == "Kenji Watanabe" and verdict.checks == []
+    assert verdict.mention.grounded and verdict.mention.in_line
+
+
+@BOTH
+def test_a_full_name_given_late_is_grounded_word_by_word(roles: bool) -> None:
+    ctx = context([["A", "Thanks for calling, this is Dana."],
+                   ["C", "Hi, it's Sam. I'm after a quote for a fence."],
+                   ["A", "Sure, and your last name?"],
+                   ["C", "Delacroix."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Sam Delacroix", "Delacroix")
+    assert verdict.value == "Sam Delacroix" and "not_said" not in _checks(verdict)
+
+
+@BOTH
+def test_a_spelled_name_is_found_in_its_letters(roles: bool) -> None:
+    ctx = context([["A", "Brightline Solar, Dev speaking."],
+                   ["C", "This is Thu Nguyen, that's N, G, U, Y, E, N."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Thu Nguyen", "Nguyen")
+    assert verdict.value == "Thu Nguyen" and "not_said" not in _checks(verdict)
+
+
+@BOTH
+def test_a_bank_name_is_neither_city_nor_region(roles: bool) -> None:
+    turns = [["A", "Harper Valley National Bank, this is Owen, how can I help?"],
+             ["C", "I'd like to open a savings account, I live in Columbus, Ohio."]]
+    ctx = context(turns, roles=roles)
+    city = _verify(ctx, "city", "Harper Valley", "Harper Valley")
+    assert city.value is None and _checks(city) == {"company_name": "dropped"}
+    assert _verify(ctx, "city", "Columbus", "Columbus").value == "Columbus"
+    region = _verify(ctx, "region", "Harper Valley", "Harper Valley")
+    assert region.value is None
+
+
+def test_a_region_the_call_never_says_is_dropped() -> None:
+    ctx = context([["C", "We're in Dallas, near the airport."]])
+    verdict = _verify(ctx, "region", "Texas", "Dallas")
+    assert verdict.value is None and _checks(verdict) == {"not_said": "dropped"}
+    country = _verify(ctx, "country", "USA", "Dallas")
+    assert country.value is None
+
+
+def test_an_unknown_town_is_doubted_not_dropped() -> None:
+    ctx = context([["C", "We live in Texan, Arizona."]])
+    verdict = _verify(ctx, "city", "Texan", "Texan", region="Arizona")
+    assert verdict.value == "Texan" and _checks(verdict) == {"unknown_town": "doubted"}
+    town = _verify(context([["C", "We live in Ely, Minnesota."]]), "city", "Ely", "Ely",
+                   region="Minnesota")
+    assert town.checks == []
+
+
+@BOTH
+def test_a_correction_doubts_the_value_taken_back(roles: bool) -> None:
+    ctx = context([["C", "We are in Dallas, well actually Plano, just north of it."]],
+                  roles=roles)
+    assert "taken_back" in _checks(_verify(ctx, "city", "Dallas", "Dallas"))
+    assert _verify(ctx, "city", "Plano", "Plano").checks == []
+
+
+@BOTH
+def test_a_balance_is_not_a_budget(roles: bool) -> None:
+    ctx = context([["A", "Lake Shore Credit Union, this is Maya."],
+                   ["C", "My balance is 2,400 dollars and I want to refinance my car."]],
+                  roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 2400, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "balance")
+    assert _checks(verdict) == {"not_a_budget": "doubted"}
+    assert "account balance" in verdict.checks[0]["reason"]
+
+
+def test_an_amount_only_the_agent_says_is_doubted() -> None:
+    ctx = context([["A", "That model is 1,899 dollars installed."],
+                   ["C", "Okay, let me think about it."]])
+    verdict = _verify(ctx, "budget", {"amount": 1899, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "1,899")
+    assert "agent_amount" in _checks(verdict)
+
+
+def test_an_amount_the_call_never_says_is_dropped() -> None:
+    ctx = context([["C", "I have not set a budget yet."]])
+    verdict = _verify(ctx, "budget", {"amount": 0, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "budget")
+    assert verdict.value is None and _checks(verdict) == {"amount_not_said": "dropped"}
+
+
+@BOTH
+def test_a_per_month_budget_keeps_its_period(roles: bool) -> None:
+    ctx = context([["A", "What could you spend?"],
+                   ["C", "Around two hundred a month is what I can afford."]], roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 200, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "two hundred")
+    assert verdict.value["period"] == "month" and _checks(verdict) == {"period": "corrected"}
+
+
+@BOTH
+def test_a_range_keeps_both_ends(roles: bool) -> None:
+    ctx = context([["C", "We could spend between eight and ten thousand dollars."]], roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 10000, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "between")
+    assert (verdict.value["min"], verdict.value["max"], verdict.value["amount"]) == \
+        (8000, 10000, 10000)
+
+
+@BOTH
+def test_pounds_are_gbp_and_canadian_dollars_cad(roles: bool) -> None:
+    ctx = context([["C", "I can put about 1,500 pounds a month towards it."]], roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 1500, "currency": "USD", "period": "month",
+                                      "min": None, "max": None}, "1,500")
+    assert verdict.value["currency"] == "GBP" and "currency" in _checks(verdict)
+    ctx = context([["C", "We're in Moncton, New Brunswick, and can spend 30,000 dollars."]],
+                  roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 30000, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "30,000")
+    assert verdict.value["currency"] == "CAD"
+
+
+def test_the_agents_promise_is_not_the_customers_timeline() -> None:
+    turns = [["C", "We just want it done eventually."],
+             ["A", "I'll send you the quote by Friday."]]
+    verdict = _verify(context(turns), "timeline", "by Friday", "by Friday")
+    assert verdict.value is None and _checks(verdict) == {"agent_promise": "dropped"}
+    mono = _verify(context(turns, roles=False), "timeline", "by Friday", "by Friday")
+    assert "promise" in _checks(mono)
+
+
+@BOTH
+def test_a_timeline_must_name_a_time_and_not_copy_the_instructions(roles: bool) -> None:
+    ctx = context([["C", "We'd like it done before the winter."]], roles=roles)
+    assert _verify(ctx, "timeline", "before the winter", "winter").checks == []
+    copied = _verify(ctx, "timeline", "When the customer wants to buy or have it done")
+    assert copied.value is None and "copied_instructions" in _checks(copied)
+    vague = _verify(ctx, "timeline", "We'd like it done", "like it done")
+    assert vague.value is None and "not_a_time" in _checks(vague)
+
+
+@BOTH
+def test_declined_and_owned_products_are_dropped_and_twins_merged(roles: bool) -> None:
+    ctx = context([["C", "We already have solar panels, and we don't need gutters."],
+                   ["C", "We want to replace our shingles with a metal roof."],
+                   ["C", "And a heat pump, the pump is the main thing."]], roles=roles)
+    verdict = _verify(ctx, "products_of_interest",
+                      ["solar panels", "gutters", "shingles", "metal roof", "heat pump", "pump"],
+                      "metal roof")
+    assert verdict.value == ["metal roof", "heat pump"]
+    assert _checks(verdict) == {"owned": "dropped", "declined": "dropped",
+                                "duplicate": "corrected"}
+
+
+@BOTH
+def test_the_company_called_is_not_the_customers_company(roles: bool) -> None:
+    ctx = context([["A", "Summit Roofing, this is Tyler."],
+                   ["C", "Hi, this is Angela from Brooks Bakery."]], roles=roles)
+    called = _verify(ctx, "company", "Summit Roofing", "Summit")
+    assert called.value is None and _checks(called) == {"agent_company": "dropped"}
+    assert _verify(ctx, "company", "Brooks Bakery", "Bakery").value == "Brooks Bakery"
+
+
+def test_a_name_the_agent_asks_about_is_the_customers_when_confirmed() -> None:
+    ctx = context([["A", "Hi, this is Dev from Brightline Solar, am I speaking with Daniel Roy?"],
+                   ["C", "Yes, speaking."]])
+    verdict = _verify(ctx, "customer_name", "Daniel Roy", "Daniel")
+    assert verdict.value == "Daniel Roy" and verdict.checks == []
+    unconfirmed = context([["A", "Is this Daniel Roy?"], ["C", "No, he's out."]])
+    assert "agent_side" in _checks(_verify(unconfirmed, "customer_name", "Daniel Roy", "Daniel"))
