@@ -43,12 +43,12 @@ SCHEMA = {"type": "object", "additionalProperties": False,
 
 
 @contextmanager
-def server(url: str | None, chat_mode: str) -> Iterator[str]:
+def server(url: str | None) -> Iterator[str]:
     """The given server, or a fresh one for this run."""
     if url:
         yield url
         return
-    env = {"MODELSERVER_CHAT_MODE": chat_mode, "MODELSERVER_RATE_LIMITS": ""}
+    env = {"MODELSERVER_RATE_LIMITS": ""}
     with tempfile.TemporaryDirectory() as logs, \
             services.start_model_server(services.free_port(), Path(logs), env=env) as proc:
         yield f"http://127.0.0.1:{proc.port}/v1"
@@ -97,7 +97,8 @@ def concurrently(jobs: list[Callable[[], object]]) -> float:
 
 def bench_transcription(client: OpenAI, fixtures: list[Path]) -> None:
     def transcribe(data: bytes) -> Callable[[], object]:
-        return lambda: client.audio.transcriptions.create(model="whisper", file=("a.wav", data))
+        return lambda: client.audio.transcriptions.create(model=served(client, "transcription"),
+                                                          file=("a.wav", data))
 
     audio = {path.name: read_samples(path) for path in fixtures}
     payload = {name: wav_bytes(samples) for name, samples in audio.items()}
@@ -129,11 +130,17 @@ def bench_transcription(client: OpenAI, fixtures: list[Path]) -> None:
           f"RTF {halves / (len(joined) / RATE):.3f}  (x{one_pass / halves:.2f} faster)")
 
 
+def served(client: OpenAI, kind: str) -> str:
+    """The served model of a kind (transcription or chat), by its real name."""
+    return next(m.id for m in client.models.list() if m.model_extra.get("kind") == kind)
+
+
 def bench_chat(client: OpenAI, transcript: str) -> None:
-    print("\n## Chat (gemma-3-270m Q4_K_M)")
+    chat = served(client, "chat")
+    print(f"\n## Chat ({chat})")
     messages = [{"role": "system", "content": "Extract the sales lead from the call."},
                 {"role": "user", "content": transcript}]
-    client.chat.completions.create(model="gpt-4o", max_tokens=1, messages=messages)  # load
+    client.chat.completions.create(model=chat, max_tokens=1, messages=messages)  # load
     cases = {
         "plain text": {"max_tokens": 128, "temperature": 0.8, "seed": 1,
                        "messages": [{"role": "user", "content": "Count from 1 to 100: 1, 2, 3,"}]},
@@ -143,8 +150,8 @@ def bench_chat(client: OpenAI, transcript: str) -> None:
                                       "name": "lead", "schema": SCHEMA, "strict": True}}},
     }
     for label, request in cases.items():
-        response = client.chat.completions.with_raw_response.create(model="gpt-4o", **request)
-        seconds = timed(lambda r=request: client.chat.completions.create(model="gpt-4o", **r))
+        response = client.chat.completions.with_raw_response.create(model=chat, **request)
+        seconds = timed(lambda r=request: client.chat.completions.create(model=chat, **r))
         usage = response.parse().usage
         print(f"{label:28s} prompt {usage.prompt_tokens:5d}  completion "
               f"{usage.completion_tokens:4d}  {seconds:6.2f} s  "
@@ -153,10 +160,10 @@ def bench_chat(client: OpenAI, transcript: str) -> None:
     # prompt processing: a prompt not in the KV cache (it differs from the start), one token
     runs = [[{"role": "user", "content": f"Call {i}.\n{transcript}\nSummary:"}]
             for i in range(REPEATS + 1)]
-    tokens = client.chat.completions.create(model="gpt-4o", max_tokens=1,
+    tokens = client.chat.completions.create(model=chat, max_tokens=1,
                                             messages=runs[0]).usage.prompt_tokens
     seconds = statistics.median(
-        timed_once(lambda m=m: client.chat.completions.create(model="gpt-4o", max_tokens=1,
+        timed_once(lambda m=m: client.chat.completions.create(model=chat, max_tokens=1,
                                                               messages=m))
         for m in runs[1:])
     print(f"{'prompt processing':28s} prompt {tokens:5d}  {seconds:6.2f} s  "
@@ -168,19 +175,18 @@ def main() -> None:
     parser.add_argument("--url", help="a running server's /v1 URL (default: start one)")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--skip-chat", action="store_true")
-    parser.add_argument("--chat-mode", choices=["plain", "grounded"], default="plain",
-                        help="chat mode of the server it starts (plain: time grammar decoding)")
     args = parser.parse_args()
     fixtures = sorted(args.fixtures.glob("*.wav"))
     if not fixtures:
         sys.exit(f"no *.wav fixtures in {args.fixtures}")
-    with server(args.url, args.chat_mode) as url:
+    with server(args.url) as url:
         client = OpenAI(base_url=url, api_key="local", max_retries=0, timeout=600)
         print(f"server {url}")
         bench_transcription(client, fixtures)
         if not args.skip_chat:
             first = client.audio.transcriptions.create(
-                model="whisper", file=fixtures[0].open("rb"), response_format="verbose_json")
+                model=served(client, "transcription"), file=fixtures[0].open("rb"),
+                response_format="verbose_json")
             transcript = "\n".join(f"[{s.start:.1f}-{s.end:.1f}] {s.text.strip()}"
                                    for s in first.segments)
             bench_chat(client, transcript)

@@ -51,8 +51,8 @@ SCRIPT_SETS = {"frozen": DATA / "frozen_calls.json", "calibration": DATA / "cali
 FIT_SETS = ("calibration", "tuning")
 REPORT_SETS = ("fixtures", "frozen")
 VARIANTS = {
-    "plain": extraction.Options(verify=False, second_reading=False),
-    "verified": extraction.Options(verify=True, second_reading=False),
+    "plain": extraction.Options(verify=False, second_reading=False, fill_dropped=False),
+    "verified": extraction.Options(verify=True, second_reading=False, fill_dropped=False),
     "full": extraction.Options(verify=True, second_reading=True),
 }
 
@@ -169,6 +169,20 @@ def summarize(scored: list[dict[str, dict]], threshold: float) -> dict:
     }
 
 
+SWEEP = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def threshold_curve(scored: list[dict[str, dict]]) -> list[dict]:
+    """Per threshold: precision of the fields it accepts, and the share of calls it sends to a
+    person (a call goes to review when any of its lead fields is below the threshold)."""
+    rows = []
+    for t in SWEEP:
+        s = summarize(scored, t)
+        rows.append({"threshold": t, "precision": s["auto_accepted_precision"],
+                     "accepted_share": s["auto_accepted_share"], "review_share": s["review_share"]})
+    return rows
+
+
 def plain_confidences(scored: list[dict[str, dict]]) -> list[dict[str, dict]]:
     """The plain model's own word: its token probability of what it wrote, uncalibrated."""
     return [{k: {**f, "confidence": (f["signals"] or {}).get("p_model") or 0.0}
@@ -185,7 +199,9 @@ def samples(scored: list[dict[str, dict]]) -> list[tuple[calibration.Signals, bo
                                             p_model=s["p_model"], grounded=s["grounded"],
                                             in_line=s["in_line"], p_asr=s["p_asr"],
                                             doubts=s["doubts"], dropped=s["dropped"],
-                                            corrected=s["corrected"], agreement=s["agreement"]),
+                                            corrected=s["corrected"], agreement=s["agreement"],
+                                            from_reader=s.get("from_reader", False),
+                                            findings=tuple(s.get("findings", ()))),
                         f["right"]))
     return out
 
@@ -252,6 +268,10 @@ def _print(name: str, variant: str, summary: dict, times: dict | None) -> None:
           f"  calls to review {summary['review_share']:.2f}  ECE {summary['ece']:.3f}")
     print(f"            {acc}")
     if variant == "full":
+        for row in summary.get("curve", []):
+            print(f"            threshold {row['threshold']:.2f}: precision {row['precision']:.3f}"
+                  f" (fields accepted {row['accepted_share']:.2f}), calls to review "
+                  f"{row['review_share']:.2f}")
         for row in summary["reliability"]:
             print(f"            bin {row['bin']}: n={row['n']:3d} confidence "
                   f"{row['confidence']:.2f} accuracy {row['accuracy']:.2f}")
@@ -317,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             if variant == "plain":
                 scored = plain_confidences(scored)
             summary = summarize(scored, threshold)
+            if variant == "full":
+                summary["curve"] = threshold_curve(scored)
             _print(name, variant, summary, times if variant == "full" else None)
             if args.verbose and variant == "full":
                 _verbose(scored, runs[name])

@@ -39,13 +39,16 @@ class Signals:
     dropped: bool = False  # a verifier dropped what the model wrote (value now null)
     corrected: bool = False  # a verifier corrected part of it (currency, period, duplicates)
     agreement: int = 0  # +1 the second reading agrees, -1 disagrees, 0 no opinion
+    from_reader: bool = False  # the value is the second reading's (the model's was dropped)
+    findings: tuple[str, ...] = ()  # the verifiers' checks that doubted or dropped it
 
     def as_dict(self) -> dict:
         return {"p_model": None if self.p_model is None else round(self.p_model, 4),
                 "grounded": self.grounded, "in_line": self.in_line,
                 "p_asr": None if self.p_asr is None else round(self.p_asr, 4),
                 "doubts": self.doubts, "dropped": self.dropped, "corrected": self.corrected,
-                "agreement": self.agreement}
+                "agreement": self.agreement, "from_reader": self.from_reader,
+                "findings": list(self.findings)}
 
 
 def _logit(p: float) -> float:
@@ -62,7 +65,12 @@ def features(s: Signals, *, use_agreement: bool = True) -> dict[str, float]:
     else:
         x |= {"value*logit_p": lp, "grounded": float(s.grounded), "in_line": float(s.in_line),
               "log_p_asr": math.log(max(1e-3, s.p_asr)) if s.p_asr is not None else 0.0,
-              "doubts": float(s.doubts), "corrected": float(s.corrected)}
+              "doubts": float(s.doubts), "corrected": float(s.corrected),
+              "from_reader": float(s.from_reader)}
+        if s.p_asr is not None:  # a misheard name hurts more than a misheard amount
+            x[f"log_p_asr*{s.field}"] = math.log(max(1e-3, s.p_asr))
+    for finding in s.findings:  # which check found something says more than how many did
+        x[f"finding={finding}"] = x.get(f"finding={finding}", 0.0) + 1.0
     if use_agreement:
         x |= {"agree": float(s.agreement > 0), "disagree": float(s.agreement < 0)}
     return x

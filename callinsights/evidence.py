@@ -46,7 +46,7 @@ def _spans_of(ctx: CallContext, line: int | None) -> list[tuple[int, int, bool]]
     return [(0, doc_end, False)]
 
 
-def _spelled(doc_norm: Sequence[str]) -> list[tuple[int, int, str]]:
+def spelled_runs(doc_norm: Sequence[str]) -> list[tuple[int, int, str]]:
     """Runs of single letters ("N, G, U, Y, E, N") as one word: a name spelled out."""
     runs, i = [], 0
     while i < len(doc_norm):
@@ -75,7 +75,7 @@ def find_words(ctx: CallContext, text: str, line: int | None) -> Mention | None:
         best = _said_apart(ctx, target, line) or best
     if best is None or not best.grounded:
         joined = "".join(target)
-        for first, end, letters in _spelled(ctx.doc.norm):
+        for first, end, letters in spelled_runs(ctx.doc.norm):
             ratio = tm.word_similarity(joined, letters)
             if ratio >= GROUNDED_MIN and (best is None or ratio > best.ratio):
                 best = Mention(first, end, ratio, False)

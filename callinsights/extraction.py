@@ -91,6 +91,7 @@ class Options:
 
     verify: bool = True
     second_reading: bool = True
+    fill_dropped: bool = True  # a value a verifier dropped is replaced by the second reading's
     calibrator: calibration.Calibrator | None = None  # None: the shipped one
 
 
@@ -98,12 +99,30 @@ def _signals(raw: RawField, verdict: Verdict, ctx: CallContext, agreement: int
              ) -> calibration.Signals:
     mention = verdict.mention
     value = verdict.value
+    from_reader = any(c["check"] == "second_reading" for c in verdict.checks)
     return calibration.Signals(
-        field=raw.name, is_null=value in (None, []), p_model=raw.p_value,
+        field=raw.name, is_null=value in (None, []), p_model=None if from_reader else raw.p_value,
+        from_reader=from_reader,
         grounded=bool(mention and mention.grounded), in_line=bool(mention and mention.in_line),
         p_asr=asr_probability(ctx, mention) if mention else None,
         doubts=verdict.doubts, dropped=verdict.dropped,
-        corrected=any(c["effect"] == "corrected" for c in verdict.checks), agreement=agreement)
+        corrected=any(c["effect"] == "corrected" for c in verdict.checks), agreement=agreement,
+        findings=tuple(c["check"] for c in verdict.checks if c["effect"] != "corrected"))
+
+
+def _fill_from_reading(verdict: Verdict, raw: RawField, ctx: CallContext,
+                       reading: reader.Reading, answer: dict[str, RawField]) -> None:
+    """The model's value could not be right; the second reading's, checked the same way, takes
+    its place (marked, so its confidence is the reader's, not the model's)."""
+    value = reader.value_of(raw.name, reading)
+    if value is None:
+        return
+    candidate = verify_field(RawField(raw.name, value, None, None), ctx, answer)
+    if candidate.value is None or candidate.dropped:
+        return
+    verdict.value, verdict.mention = candidate.value, candidate.mention
+    verdict.note("second_reading", "corrected", f"the second reading found {value!r}")
+    verdict.checks += candidate.checks
 
 
 def _free_text(raw: RawField) -> dict:
@@ -131,6 +150,8 @@ def analyse(replies: Sequence[Reply], transcript: Transcript,
                 fields[name] = _free_text(raw)
                 continue
             verdict = verify_field(raw, ctx, answer) if options.verify else Verdict(raw.value)
+            if options.fill_dropped and verdict.dropped and verdict.value in (None, []):
+                _fill_from_reading(verdict, raw, ctx, reading, answer)
             agreement = reader.agreement(name, verdict.value, reading)
             signals = _signals(raw, verdict, ctx, agreement)
             fields[name] = {

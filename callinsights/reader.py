@@ -129,6 +129,17 @@ COMPARE: dict[str, tuple[Callable[[Reading], object], Callable[[object, object],
 }
 
 
+def value_of(field: str, reading: Reading) -> object:
+    """The reading's value for a field, in the field's own shape (None: not read)."""
+    if field == "budget":
+        if reading.budget_amount is None:
+            return None
+        return {"amount": reading.budget_amount, "currency": reading.budget_currency or "USD",
+                "period": "total", "min": None, "max": None}
+    get = COMPARE.get(field)
+    return get[0](reading) if get else None
+
+
 def agreement(field: str, value: object, reading: Reading) -> int:
     """+1 the reader read the same value, -1 it read another (or one where the model has
     none), 0 it read nothing or does not read this field."""

@@ -16,7 +16,9 @@ from pydantic import ValidationError
 
 from callinsights.schema import REVIEWED_FIELDS, ApprovalDecision, CallStatus
 
-MAX_STATUS_QUOTE = 300  # characters of a quote shown in the custom status
+MAX_STATUS_QUOTE = 300
+# Chosen from the calibration curve (docs/extraction.md): fields below it go to a person.
+DEFAULT_CONFIDENCE_THRESHOLD = 0.8  # characters of a quote shown in the custom status
 
 
 class Outcome(StrEnum):

@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from callinsights.review import DEFAULT_CONFIDENCE_THRESHOLD
+
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:
     return env.get(name, default).strip()
@@ -90,7 +92,7 @@ class Settings:
     max_parallel_transcriptions: int = 3
     transcription_max_attempts: int = 6
     transcription_first_retry_seconds: float = 5.0
-    confidence_threshold: float = 0.75
+    confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD
     approval_deadline_seconds: float = 72 * 3600.0
 
     # Operations and access

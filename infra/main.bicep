@@ -52,7 +52,7 @@ param whisperCapacity int = 3
 
 @description('Pipeline policy, passed to the app settings of the same names.')
 param maxParallelTranscriptions int = 3
-param confidenceThreshold string = '0.75'
+param confidenceThreshold string = '0.8'
 param approvalDeadlineSeconds string = '259200'
 param chunkSeconds string = '600'
 

@@ -44,7 +44,8 @@ class ChatService:
                 log.info("loading %s", path)
                 threads = min(self.settings.chat_threads, self.settings.threads)
                 self._engine = LlamaEngine(str(path), n_ctx=self.settings.chat_context,
-                                           threads=threads, budget=self.budget)
+                                           threads=threads, budget=self.budget,
+                                           n_batch=self.settings.chat_batch)
             return self._engine
 
     def complete(self, request: ChatRequest) -> Completion:

@@ -74,7 +74,8 @@ class LlamaEngine:
     `with engine.session():` to keep other requests from evicting your cached prompt between them.
     """
 
-    def __init__(self, model_path: str, *, n_ctx: int, threads: int, budget: CoreBudget) -> None:
+    def __init__(self, model_path: str, *, n_ctx: int, threads: int, budget: CoreBudget,
+                 n_batch: int = 512) -> None:
         import llama_cpp
 
         self._lib = llama_cpp
@@ -82,7 +83,7 @@ class LlamaEngine:
         self.budget = budget
         with _without_extra_buffers():
             self.llm = llama_cpp.Llama(
-                model_path=model_path, n_ctx=n_ctx, n_batch=512, n_threads=self.threads,
+                model_path=model_path, n_ctx=n_ctx, n_batch=n_batch, n_threads=self.threads,
                 n_threads_batch=self.threads, logits_all=False, swa_full=True, verbose=False)
         self.n_vocab = self.llm.n_vocab()
         self.model_path = model_path

@@ -51,6 +51,7 @@ class ServerSettings:
     chat_aliases: tuple[str, ...] = ()
     chat_context: int = 8192
     chat_threads: int = 2  # llama.cpp threads (taken from the shared core budget per request)
+    chat_batch: int = 512  # llama.cpp n_batch: prompt tokens evaluated per step
     max_audio_bytes: int = 25 * MIB
     rate_limits: dict[str, int] = field(default_factory=dict)
     rate_window_seconds: int = 60  # tests shorten the minute so the SDK's retry wait is short
@@ -76,7 +77,8 @@ class ServerSettings:
         int_fields = {"PORT": "port", "THREADS": "threads", "WHISPER_WORKERS": "whisper_workers",
                       "WHISPER_BEAM_SIZE": "whisper_beam_size",
                       "CHAT_CONTEXT": "chat_context",
-                      "CHAT_THREADS": "chat_threads", "MAX_AUDIO_BYTES": "max_audio_bytes",
+                      "CHAT_THREADS": "chat_threads", "CHAT_BATCH": "chat_batch",
+                      "MAX_AUDIO_BYTES": "max_audio_bytes",
                       "RATE_WINDOW_SECONDS": "rate_window_seconds"}
         list_fields = {"WHISPER_ALIASES": "whisper_aliases", "CHAT_ALIASES": "chat_aliases"}
         for var, attr in text_fields.items():

@@ -90,7 +90,8 @@ def deadline_seconds(run: Run) -> float:
 
 def _review(run: Run, fields: dict) -> Steps:
     """Ask a person when a field is not confident; the deadline stores the call unreviewed."""
-    flagged = review.flag_fields(fields, float(run.policy.get("confidence_threshold", 0.75)))
+    flagged = review.flag_fields(fields, float(run.policy.get(
+        "confidence_threshold", review.DEFAULT_CONFIDENCE_THRESHOLD)))
     if not flagged:
         return review.review_input(review.Outcome.AUTO_ACCEPTED, {})
     deadline = run.now + timedelta(seconds=deadline_seconds(run))

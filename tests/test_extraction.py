@@ -115,8 +115,12 @@ def test_analysis_finds_evidence_checks_and_calibrates() -> None:
                                        "min": None, "max": None}, "line": 6},
                      products_of_interest={"value": ["metal roof", "gutters"], "line": 5})
     fields = ex.analyse([_reply(answer)], call)
-    assert fields["customer_name"]["value"] is None
-    assert fields["customer_name"]["checks"][0]["check"] == "agent_name"
+    name = fields["customer_name"]  # the agent's name dropped, the second reading's taken
+    assert [c["check"] for c in name["checks"]] == ["agent_name", "second_reading"]
+    assert name["value"] == "Angela Brooks" and name["signals"]["from_reader"]
+    assert name["evidence"]["speaker"] == "customer"
+    unfilled = ex.analyse([_reply(answer)], call, ex.Options(fill_dropped=False))
+    assert unfilled["customer_name"]["value"] is None
     city = fields["city"]
     assert city["evidence"]["quote"] == "Nashville," and city["evidence"]["speaker"] == "customer"
     assert city["evidence"]["line"] == 4 and city["evidence"]["start"] > 0

@@ -208,3 +208,48 @@ def test_a_name_the_agent_asks_about_is_the_customers_when_confirmed() -> None:
     assert verdict.value == "Daniel Roy" and verdict.checks == []
     unconfirmed = context([["A", "Is this Daniel Roy?"], ["C", "No, he's out."]])
     assert "agent_side" in _checks(_verify(unconfirmed, "customer_name", "Daniel Roy", "Daniel"))
+
+
+@BOTH
+def test_a_name_misheard_but_spelled_out_is_written_as_spelled(roles: bool) -> None:
+    ctx = context([["A", "Brightline Solar, Dev speaking."],
+                   ["C", "Hi, it's Thu Win, that's N, G, U, Y, E, N."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Thu Win", "Thu Win")
+    assert verdict.value == "Thu Nguyen" and _checks(verdict) == {"spelled": "corrected"}
+
+
+def test_a_quoted_package_price_is_not_the_budget() -> None:
+    ctx = context([["A", "Our standard package is eleven thousand."]], roles=False)
+    verdict = _verify(ctx, "budget", {"amount": 11000, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "package")
+    assert "not_a_budget" in _checks(verdict)
+
+
+def test_bare_dollars_follow_a_town_only_one_country_has() -> None:
+    ctx = context([["C", "We're in Fremantle and can spend 60 dollars a week."]])
+    answer = {"budget": raw("budget", {"amount": 60, "currency": "USD", "period": "week",
+                                       "min": None, "max": None}, 1),
+              "city": raw("city", "Fremantle", 1)}
+    verdict = verify_field(answer["budget"], ctx, answer)
+    assert verdict.value["currency"] == "AUD"
+
+
+@BOTH
+def test_places_pronouns_and_the_customers_name_are_no_company(roles: bool) -> None:
+    ctx = context([["A", "Thanks for calling, this is Dana."],
+                   ["C", "This is Femi Ademi from Fall River, Massachusetts, our house needs "
+                         "work."]],
+                  roles=roles)
+    for value, said in [("Fall River, Massachusetts", "Fall River"), ("Our house", "Our house"),
+                        ("Femi Ademi", "Femi")]:
+        answer = {"company": raw("company", value, line_saying(ctx, said)),
+                  "customer_name": raw("customer_name", "Femi Ademi")}
+        verdict = verify_field(answer["company"], ctx, answer)
+        assert verdict.value is None and _checks(verdict) == {"not_a_company": "dropped"}, value
+
+
+def test_a_shorter_name_of_the_same_item_is_merged_into_the_longer() -> None:
+    ctx = context([["C", "I need a garage door opener, the garage door itself is fine."]])
+    verdict = _verify(ctx, "products_of_interest", ["garage door", "garage door opener"],
+                      "opener")
+    assert verdict.value == ["garage door opener"]

@@ -17,6 +17,7 @@ from callinsights.gazetteer import REGIONS
 from callinsights.model_answer import RawField
 from callinsights.money import Amount, resolve_dollars
 from callinsights.places_text import place_key
+from callinsights.towns import places_named
 from callinsights.verify.common import Verdict, corrected_after, customer_said
 
 REGION_COUNTRY = {place_key(name): country for name, (country, _) in REGIONS.items()}
@@ -34,6 +35,11 @@ NOT_BUDGET = {
     "worth": "a value", "costs": "a price", "cost": "a price", "priced": "a quoted price",
     "price": "a quoted price", "runs": "a quoted price", "starts": "a quoted price",
     "quote": "a quoted price", "quoted": "a quoted price",
+    # the company speaking of what it sells: "our standard package is 11,000"
+    "our": "a quoted price", "offer": "a quoted price", "package": "a quoted price",
+    "model": "a quoted price", "deal": "a quoted price", "special": "a quoted price",
+    "promotion": "a quoted price", "msrp": "a quoted price", "retail": "a quoted price",
+    "comes": "a quoted price", "sells": "a quoted price",
 }
 # Words that make the amount what the customer can spend ("I can spend up to ...").
 SPEND_WORDS = {"spend", "spending", "budget", "budgeted", "afford", "invest", "allocate",
@@ -82,14 +88,15 @@ def verify_budget(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) 
         verdict.doubt("agent_amount", "only the agent says this amount (a quoted price?)")
     if corrected_after(ctx, mention):
         verdict.doubt("taken_back", "the customer corrects the amount right after saying it")
-    _correct(verdict, said, ctx)
+    _correct(verdict, said, ctx, answer)
     return verdict
 
 
-def _correct(verdict: Verdict, said: Amount, ctx: CallContext) -> None:
+def _correct(verdict: Verdict, said: Amount, ctx: CallContext,
+             answer: dict[str, RawField]) -> None:
     """Currency, period and range as the call states them."""
     value = dict(verdict.value)
-    currency = resolve_dollars(said.currency, ctx.countries + _place_countries(ctx))
+    currency = resolve_dollars(said.currency, ctx.countries + _place_countries(ctx, answer))
     if currency and currency != value["currency"]:
         verdict.correct("currency", f"the call says {currency}, not {value['currency']}",
                         {**value, "currency": currency})
@@ -105,8 +112,9 @@ def _correct(verdict: Verdict, said: Amount, ctx: CallContext) -> None:
                         {**value, "amount": said.value, "min": said.low, "max": said.value})
 
 
-def _place_countries(ctx: CallContext) -> list[str]:
-    """Countries implied by the regions said (Ontario -> CA), for whose dollars."""
+def _place_countries(ctx: CallContext, answer: dict[str, RawField]) -> list[str]:
+    """Countries implied by the places said (Ontario -> CA; a town found in one country only,
+    Fremantle -> AU), for whose dollars."""
     text = ctx.doc.norm
     found = []
     for i in range(len(text)):
@@ -115,4 +123,9 @@ def _place_countries(ctx: CallContext) -> list[str]:
             if country:
                 found.append(country)
                 break
+    city = answer.get("city")
+    if city and isinstance(city.value, str):
+        countries = {country for country, _ in places_named(city.value)}
+        if len(countries) == 1:
+            found += countries
     return found

@@ -76,6 +76,8 @@ def same_thing(a: str, b: str) -> bool:
     if wa == wb or word_similarity(" ".join(wa), " ".join(wb)) >= 0.9:
         return True
     shorter, longer = sorted((wa, wb), key=len)
+    if longer[:len(shorter)] == shorter:  # "garage door" and "garage door opener": the longer
+        return True
     return shorter[-1] == longer[-1] and set(shorter) <= set(longer)
 
 
@@ -87,6 +89,9 @@ def verify_items(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -
         twin = next((k for k in kept if same_thing(k, item)), None)
         if twin is not None:
             verdict.note("duplicate", "corrected", f"{item!r} is the same as {twin!r}")
+            if len(item) > len(twin):  # keep the fuller name of the two
+                index = kept.index(twin)
+                kept[index] = item
             continue
         said = _mentions_of(ctx, item)
         if not said:

@@ -8,10 +8,14 @@ the customer called (the agent's greeting).
 
 from __future__ import annotations
 
-from callinsights.call_context import NOT_NAMES, CallContext, is_capitalized
+import dataclasses
+
+from callinsights.call_context import NOT_NAMES, ORG_WORDS, CallContext, is_capitalized
+from callinsights.evidence import Mention, spelled_runs
 from callinsights.gazetteer import COUNTRIES, MONTHS, REGIONS, WEEKDAYS
 from callinsights.model_answer import RawField
-from callinsights.text_match import normalize_word
+from callinsights.text_match import normalize_word, word_similarity
+from callinsights.towns import is_town
 from callinsights.verify.common import (
     Verdict,
     customer_said,
@@ -20,6 +24,7 @@ from callinsights.verify.common import (
     same_words,
     verify_said,
 )
+from callinsights.verify.places import canonical_region
 
 NOT_PERSON = ({normalize_word(w) for w in MONTHS + WEEKDAYS} | NOT_NAMES
               | {"i", "im", "me", "my", "we", "you", "he", "she", "they", "customer", "agent",
@@ -49,9 +54,38 @@ def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
             verdict.doubt("lowercase", "the call does not write it as a name")
         if customer_said(ctx, mention) is False:
             verdict.doubt("agent_side", "only the agent says this name")
+    _as_spelled(verdict, ctx)
     if "".join(parts) in PLACE_NAMES:  # "Georgia", "Victoria": names, and places too
         verdict.doubt("place_name", f"{verdict.value!r} is also the name of a place")
     return verdict
+
+
+SPELLED_SIMILARITY = 0.5  # a heard word this close to a spelled-out one is that name, misheard
+SPELLED_REACH = 15  # words after the name where its spelling may follow ("that's N-G-U-Y-E-N")
+
+
+def mention_has_org_word(ctx: CallContext, mention: Mention) -> bool:
+    return any(ctx.doc.norm[i] in ORG_WORDS for i in range(mention.first, mention.end))
+
+
+def _as_spelled(verdict: Verdict, ctx: CallContext) -> None:
+    """A name the customer spells out is written as spelled ("Win" + "N, G, U, Y, E, N")."""
+    mention = verdict.mention
+    words = verdict.value.split()
+    for first, _, letters in spelled_runs(ctx.doc.norm):
+        if ctx.is_agent_word(first):
+            continue
+        near = mention is not None and 0 <= first - mention.end <= SPELLED_REACH
+        scores = [word_similarity(normalize_word(w), letters) for w in words]
+        best = max(range(len(words)), key=lambda i: scores[i])
+        if scores[best] == 1.0 or not (near or scores[best] >= SPELLED_SIMILARITY):
+            continue
+        if near and scores[best] < SPELLED_SIMILARITY:
+            best = len(words) - 1  # spelled right after the name: the surname, usually
+        spelled = letters.capitalize()
+        verdict.correct("spelled", f"the customer spells it {'-'.join(letters.upper())}",
+                        " ".join([*words[:best], spelled, *words[best + 1:]]))
+        return
 
 
 def _customer_introduces(ctx: CallContext, verdict: Verdict) -> bool:
@@ -62,11 +96,31 @@ def _customer_introduces(ctx: CallContext, verdict: Verdict) -> bool:
                 and ctx.speaker_of(mention.first) == "customer")
 
 
+NOT_COMPANY_OPENERS = {"our", "my", "the", "we", "i", "a", "his", "her", "their"}
+
+
+def _company_itself(raw: RawField) -> RawField:
+    """"Copperleaf Design Studio in Salford" names the company "Copperleaf Design Studio"."""
+    head, sep, _ = (raw.value or "").partition(" in ")
+    return dataclasses.replace(raw, value=head.strip()) if sep and head.strip() else raw
+
+
 def verify_company(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
+    raw = _company_itself(raw)
     verdict = verify_said(raw, ctx, answer)
     mention = verdict.mention
     if verdict.value is None or mention is None:
         return verdict
+    parts = norm_words(verdict.value)
+    customer = answer.get("customer_name")
+    if parts[0] in NOT_COMPANY_OPENERS and len(parts) <= 3:
+        return verdict.drop("not_a_company", f"{verdict.value!r} is not a company's name")
+    if customer and customer.value and same_words(customer.value, verdict.value):
+        return verdict.drop("not_a_company", f"{verdict.value!r} is the customer's own name")
+    _, sep, tail = verdict.value.rpartition(",")
+    if (sep and canonical_region(tail.strip())) or (len(parts) <= 2 and is_town(verdict.value)
+                                                    and not mention_has_org_word(ctx, mention)):
+        return verdict.drop("not_a_company", f"{verdict.value!r} is a place")
     if ctx.is_agent_word(mention.first) or all(
             i in ctx.org_words and ctx.is_agent_word(i) for i in range(mention.first, mention.end)):
         return verdict.drop("agent_company", f"{verdict.value!r} is named by the agent: the "
