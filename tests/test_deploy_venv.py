@@ -31,8 +31,10 @@ LOCAL_ONLY = {"tests", "devhost", "modelserver", "stack", "bench", "samples", "i
 # Unit tests of the app that need nothing but the app's own requirements (no Azurite, Cosmos
 # server, model server, Piper or llama): run in the requirements-only venv.
 PURE_TESTS = ["test_orchestrator.py", "test_status.py", "test_settings.py", "test_records.py",
-              "test_review.py", "test_merge.py", "test_api.py", "test_confidence.py",
-              "test_transcription_parse.py", "test_transcription_client.py"]
+              "test_review.py", "test_merge.py", "test_api.py", "test_transcription_parse.py",
+              "test_transcription_client.py", "test_verifiers.py", "test_extraction.py",
+              "test_calibration.py", "test_money_times.py", "test_extraction_prompt.py",
+              "test_matching.py"]
 
 
 def pytest_pin() -> str:
