@@ -9,7 +9,8 @@
   const POLL_AWAITING_MS = 10000;
   const POLL_DECIDED_MS = 1500;
 
-  const state = { id: null, doc: null, formFor: null, decided: false, explained: false };
+  const state = { id: null, doc: null, formFor: null, decided: false, explained: false,
+    loading: 0 };
 
   function message(text, kind = "info", focus = true) {
     const node = $("call-message");
@@ -95,12 +96,12 @@
 
   async function renderForm(doc) {
     if (state.formFor === doc.call_id) return;
+    state.formFor = doc.call_id;  // before the await: a poll meanwhile must not build it twice
     const answer = await R.api.fields(doc.call_id);
     const fields = Object.assign({}, answer.status === 200 ? answer.body.fields : {});
     for (const [name, field] of Object.entries(doc.flagged || {})) {
       fields[name] = Object.assign({}, field, fields[name] || {});
     }
-    state.formFor = doc.call_id;
     R.decide.show(doc.call_id, doc.flagged || {}, fields, decided);
     R.transcript.markQuotes(quotesOf(fields));
   }
@@ -110,11 +111,11 @@
     const outcome = doc.record && doc.record.review && doc.record.review.outcome;
     if (outcome === "unreviewed") {
       message("The review deadline passed: the call was stored unreviewed, as extracted.",
-        "warn");
+        "warn", false);
     } else {
       message(`This call is no longer awaiting approval: it is ${doc.status}` +
         `${outcome ? ` (${outcome.replace(/_/g, " ")})` : ""}. Its stored record is below.`,
-        "warn");
+        "warn", false);
     }
   }
 
@@ -123,6 +124,13 @@
       state.doc.status === "AwaitingApproval";
     state.doc = doc;
     renderHead(doc);
+    const formShown = state.formFor === doc.call_id && !state.decided;
+    if (formShown && doc.status !== "AwaitingApproval" && R.decide.dirty()) {
+      // Decided elsewhere (or the deadline) while the reviewer typed: keep their edits in view.
+      message(`Meanwhile this call left review: it is ${doc.status} now, so a decision from ` +
+        "this form can no longer be applied.", "warn", false);
+      return;
+    }
     if (doc.status !== "Pending") await R.transcript.show(doc.call_id);
     const awaiting = doc.status === "AwaitingApproval" && !state.decided;
     $("decision-form").hidden = !awaiting;
@@ -142,8 +150,11 @@
     }
   }
 
+  /** Load and show the call, unless a newer load started meanwhile (its answer wins). */
   async function refresh() {
+    const mine = ++state.loading;
     const answer = await R.api.call(state.id);
+    if (mine !== state.loading) return;
     if (answer.status === 404) {
       $("call-title").textContent = "No such call";
       message(`There is no call ${state.id}.`, "error", false);
@@ -161,6 +172,7 @@
     const body = answer.body || {};
     const done = decision === "approve" ? "Approved" : "Rejected";
     state.explained = answer.status !== 202;
+    R.decide.discard();  // a refused decision leaves nothing to keep: show what is stored
     if (answer.status === 202) {
       state.decided = true;
       $("decision-form").hidden = true;

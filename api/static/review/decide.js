@@ -8,7 +8,8 @@
   const REVIEWER_ITEM = "callinsights.review.reviewer";
   const LONG_TEXT = new Set(config.ungrounded.concat(["next_steps"]));
 
-  const state = { callId: null, fields: {}, editors: {}, busy: false, onDecided: null };
+  const state = { callId: null, fields: {}, editors: {}, busy: false, onDecided: null,
+    dirty: false };
 
   const hidden = (text) => el("span", { class: "visually-hidden", text });
 
@@ -125,7 +126,8 @@
       li.querySelector("input").setAttribute("aria-label", `${fmt.label(name)}: item ${i + 1}`);
       li.querySelector("button").setAttribute("aria-label", `Remove item ${i + 1}`);
     });
-    const add = el("button", { type: "button", text: "Add an item", onclick() {
+    const add = el("button", { type: "button", class: "add-item", text: "Add an item",
+      onclick() {
       list.append(item(""));
       number();
       list.lastElementChild.querySelector("input").focus();
@@ -261,8 +263,9 @@
   function setUp() {
     const form = $("decision-form");
     form.addEventListener("submit", (event) => { event.preventDefault(); send("approve"); });
-    form.addEventListener("input", changed);
-    form.addEventListener("change", changed);
+    const edited = () => { state.dirty = true; changed(); };
+    form.addEventListener("input", edited);
+    form.addEventListener("change", edited);
     $("reject-button").addEventListener("click", () => send("reject"));
     $("reviewer").value = localStorage.getItem(REVIEWER_ITEM) || "";
   }
@@ -270,9 +273,12 @@
   R.fields = { card };
   R.decide = {
     setUp,
+    /** Whether the reviewer has typed into the form since it was shown. */
+    dirty: () => state.dirty,
+    discard() { state.dirty = false; },
     /** Build the form for a call awaiting approval: flagged fields first, then the others. */
     show(callId, flagged, fields, onDecided) {
-      Object.assign(state, { callId, fields, editors: {}, onDecided });
+      Object.assign(state, { callId, fields, editors: {}, onDecided, dirty: false });
       const names = Object.keys(fields);
       $("flagged-fields").replaceChildren(...names.filter((n) => n in flagged)
         .map((n) => card(n, fields[n], { flagged: true, editable: true })));

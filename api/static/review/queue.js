@@ -10,7 +10,7 @@
   const MAX_EMPTY_PAGES = 20;  // a page may hold no call while more follow (filtered instances)
   const AWAITING = "AwaitingApproval";
 
-  const state = { filter: "", pages: 1, continuation: null };
+  const state = { filter: "", pages: 1, continuation: null, rendering: 0 };
 
   function flaggedCount(call) {
     if (call.flagged) return Object.keys(call.flagged).length;
@@ -101,20 +101,24 @@
     return { calls, continuation };
   }
 
+  /** Fetch, then fill the tables, unless a newer render started meanwhile (its data wins). */
   async function render() {
+    const mine = ++state.rendering;
+    const current = () => mine === state.rendering;
     const showAwaiting = state.filter === "" || state.filter === AWAITING;
     const showRecent = state.filter !== AWAITING;
     $("awaiting-section").hidden = !showAwaiting;
     $("recent-section").hidden = !showRecent;
     $("recent-title").textContent = state.filter ? `Calls: ${state.filter}` : "Recent calls";
     try {
-      if (showAwaiting) {
-        const awaiting = await awaitingCalls();
+      const awaiting = showAwaiting ? await awaitingCalls() : null;
+      const recent = showRecent && current() ? await listedCalls(state.filter, state.pages) : null;
+      if (!current()) return;
+      if (awaiting) {
         fill("awaiting-table", "awaiting-empty", awaiting.calls);
         $("awaiting-count").textContent = `(${awaiting.calls.length}${awaiting.more ? "+" : ""})`;
       }
-      if (showRecent) {
-        const recent = await listedCalls(state.filter, state.pages);
+      if (recent) {
         fill("recent-table", "recent-empty", recent.calls);
         state.continuation = recent.continuation;
         $("recent-more").hidden = !recent.continuation;
@@ -122,7 +126,7 @@
       $("queue-message").textContent = "";
       $("queue-message").className = "message";
     } catch (error) {
-      if (error instanceof R.Refused) return;
+      if (error instanceof R.Refused || !current()) return;
       $("queue-message").textContent = `The calls could not be listed: ${error.message}`;
       $("queue-message").className = "message error";
     }

@@ -8,8 +8,10 @@
 
   const state = { segments: [], callId: null };
 
+  /** A word is quoted when it lies inside the quote's times (a neighbour only touches them). */
   function overlaps(start, end, evidence) {
-    return start < evidence.end + EPSILON && end > evidence.start - EPSILON;
+    const shared = Math.min(end, evidence.end) - Math.max(start, evidence.start);
+    return shared > Math.min(EPSILON, (end - start) / 2);
   }
 
   function wordsOf(segment) {
