@@ -8,6 +8,7 @@ when `SCREENSHOTS=1` is set (`make screenshots`), so an ordinary test run change
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from stack.config import PROJECT_ROOT
 
-CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
