@@ -66,6 +66,32 @@ def test_a_decision_after_the_deadline_says_so(host, review):
     finish(host, call_id)
 
 
+def focused(review: ReviewPage) -> str:
+    return review.page.evaluate("""() => { const e = document.activeElement;
+        return e.id || e.className || e.tagName; }""")
+
+
+def test_a_decision_takes_only_the_keyboard(host, review):
+    """Enter opens the call from the queue; Tab reaches the quote before the decision; typing
+    the name and Enter approves."""
+    call_id = start(host, fresh_id("keys"), {**AWAITING, "deadline": "2099-01-01T00:00:00Z"})
+    review.page.get_by_role("button", name="Refresh").click()
+    review.row(call_id).get_by_role("link").focus()
+    review.page.keyboard.press("Enter")
+    expect(review.form()).to_be_visible()
+    assert focused(review) == "call-title"
+    visited = []
+    while "reviewer" not in visited:
+        assert len(visited) < 60, f"Tab never reached the reviewer's name: {visited}"
+        review.page.keyboard.press("Tab")
+        visited.append(focused(review))
+    assert visited.index("quote") < visited.index("reviewer")
+    review.page.keyboard.type("dana")
+    review.page.keyboard.press("Enter")
+    expect(review.message()).to_contain_text("accepted")
+    finish(host, call_id)
+
+
 def test_the_queue_pages_through_the_listing_and_filters_by_status(host, review):
     stored = [fresh_id(f"page-{i}") for i in range(30)]
     for call_id in stored:
@@ -75,8 +101,9 @@ def test_the_queue_pages_through_the_listing_and_filters_by_status(host, review)
     expect(rows).to_have_count(25)  # one page
     more = review.page.get_by_role("button", name="Load more calls")
     while more.is_visible():
+        shown = rows.count()
         more.click()
-        expect(rows.first).to_be_visible()
+        expect(rows).not_to_have_count(shown)  # the next page is in
     listed = rows.evaluate_all("rows => rows.map(r => r.dataset.callId)")
     assert set(stored) <= set(listed)
     statuses = set(review.page.locator("#recent-table .badge").all_inner_texts())

@@ -6,7 +6,7 @@
   const $ = (id) => document.getElementById(id);
   const EPSILON = 0.05;  // seconds: word times and quote times come from the same recogniser
 
-  const state = { segments: [], callId: null };
+  const state = { segments: [], callId: null, audioFor: null };
 
   /** A word is quoted when it lies inside the quote's times (a neighbour only touches them). */
   function overlaps(start, end, evidence) {
@@ -96,8 +96,10 @@
     async show(callId) {
       if (state.callId === callId) return;
       state.callId = callId;
-      const player = $("player");
-      player.src = R.api.audioUrl(callId);
+      if (state.audioFor !== callId) {  // once: a retry for the transcript keeps playback
+        state.audioFor = callId;
+        $("player").src = R.api.audioUrl(callId);
+      }
       $("transcript").replaceChildren();
       $("transcript-message").textContent = "Loading the transcript…";
       const answer = await R.api.transcript(callId);
@@ -116,6 +118,7 @@
     },
     reset() {
       state.callId = null;
+      state.audioFor = null;
       $("player").removeAttribute("src");
       $("player").load();
       $("transcript").replaceChildren();
