@@ -19,8 +19,8 @@ SET ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
-.PHONY: help setup check-system demo up down status process list approve reject review \
-        test lint eval bench clean distclean
+.PHONY: help setup check-system demo up down status process list approve reject review ui \
+        screenshots test lint eval bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -28,7 +28,7 @@ help:  ## list the targets
 setup: check-system $(REQ_STAMP) $(NODE_STAMP) local.settings.json  ## venv + npm packages + settings
 
 check-system:
-	@$(PYTHON) stack/system.py
+	@$(PYTHON) stack/system.py --browser
 
 $(REQ_STAMP):
 	@$(PYTHON) stack/system.py --build
@@ -70,7 +70,10 @@ process: setup  ## make process FILES="a.wav b.mp3": one JSON line per call on s
 list:  ## calls awaiting approval
 	@$(PY) -m stack list
 
-review: list
+review: setup  ## start the stack if needed and print the review page's URL (with the key)
+	@$(PY) -m stack review
+
+ui: review
 
 approve:  ## make approve CALL=<id> [SET="city=Denver budget=3000"] [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make approve CALL=<call id> [SET="field=value ..."]' >&2; exit 2; fi
@@ -80,7 +83,10 @@ reject:  ## make reject CALL=<id> [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reject CALL=<call id>' >&2; exit 2; fi
 	@$(PY) -m stack reject $(CALL) --reviewer "$(REVIEWER)"
 
-test: setup  ## ruff, then the whole pytest suite (unit, services, end to end on real models)
+screenshots: setup  ## the review page's screenshots in docs/screenshots/ (browser tests)
+	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_review_page.py
+
+test: setup  ## ruff, then the whole pytest suite (unit, services, end to end, browser)
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 

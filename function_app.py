@@ -7,7 +7,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `activities.*`: one thin activity per stage over the framework-free `callinsights/` core;
 - `api.calls`: `GET /api/calls/{id}/status` (public), `GET /api/calls/{id}`, `GET /api/calls`,
   `POST /api/calls/{id}/approval` (customer data, behind `api.auth`);
-- `api.purge`: a daily timer purging durable history of calls stored long ago.
+- `api.purge`: a daily timer purging durable history of calls stored long ago;
+- `api.call_media`, `api.call_fields`, `api.review_page`: the review page (`GET /api/review`)
+  and the keyed routes it plays and reads a call from (recording, transcript, all fields).
 """
 
 import azure.durable_functions as df
@@ -23,7 +25,7 @@ from activities import (
     store,
     transcribe_chunk,
 )
-from api import blob_trigger, calls, purge
+from api import blob_trigger, call_fields, call_media, calls, purge, review_page
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
@@ -38,3 +40,6 @@ app.register_functions(store.bp)
 app.register_functions(record_failure.bp)
 app.register_functions(calls.bp)
 app.register_functions(purge.bp)
+app.register_functions(call_media.bp)
+app.register_functions(call_fields.bp)
+app.register_functions(review_page.bp)

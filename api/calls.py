@@ -6,8 +6,9 @@
   data, behind `api.auth.DATA` (the function key, or an Easy Auth sign-in).
 Call ids are exactly 32 lowercase hex digits (`callinsights.call_ids.is_call_id`); anything
 else is a 400. The approval body is validated here, before it enters the orchestration's
-history, and the call must be awaiting approval (409 otherwise). Two approvals sent at the same
-moment can both pass that check; the orchestration consumes only the first (docs/app.md).
+history (a 400 names the corrections that do not fit their field), and the call must be awaiting
+approval (409 otherwise; 410 once its review deadline has passed). Two approvals sent at the
+same moment can both pass that check; the orchestration consumes only the first (docs/app.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from api.auth import DATA
 from api.listing import Cursor, first_cursor, list_page
 from callinsights import status
 from callinsights.call_ids import is_call_id
-from callinsights.review import validation_reason
+from callinsights.review import correction_errors, deadline_passed, validation_reason
 from callinsights.schema import ApprovalDecision, CallStatus
 from callinsights.settings import Settings
 from orchestrators.approval import APPROVAL_EVENT
@@ -76,7 +77,7 @@ def stored_record(call_id: str) -> dict | None:
 
 async def current_status(client: df.DurableOrchestrationClient, call_id: str) -> dict | None:
     """The call status JSON (callinsights.status), the record read once the run has ended."""
-    found = await client.get_status(call_id)
+    found = await client.get_status(call_id, show_input=True)  # its file name and upload time
     durable = found.to_json() if found else None
     running = (durable or {}).get("runtimeStatus") in status.LIVE_RUNTIMES
     return status.call_status(durable, None if running else stored_record(call_id))
@@ -148,6 +149,14 @@ def parse_approval(req: func.HttpRequest) -> ApprovalDecision:
         raise ValueError(validation_reason(exc)) from exc
 
 
+def _corrections_of(req: func.HttpRequest) -> object:
+    try:
+        body = req.get_json()
+    except ValueError:
+        return None
+    return body.get("corrections") if isinstance(body, dict) else None
+
+
 @bp.route(route="calls/{call_id}/approval", methods=["POST"], auth_level=DATA.auth_level)
 @bp.durable_client_input(client_name="client")
 async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
@@ -158,10 +167,14 @@ async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationCli
     try:
         decision = parse_approval(req)
     except ValueError as exc:
-        return problem(400, str(exc))
+        return problem(400, str(exc), fields=correction_errors(_corrections_of(req)))
     current = await current_status(client, call_id)
     if current is None:
         return problem(404, f"no call {call_id}")
+    if deadline_passed(current, datetime.now(UTC)):
+        return problem(410, f"the review deadline of call {call_id} has passed: it is stored "
+                            "unreviewed and takes no decision", status=current["status"],
+                       deadline=current.get("deadline"))
     if current["status"] != CallStatus.AWAITING_APPROVAL:
         return problem(409, f"call {call_id} is not awaiting approval", status=current["status"])
     payload = {**decision.model_dump(mode="json"), "decided_at": datetime.now(UTC).isoformat()}

@@ -32,7 +32,7 @@ def rpc_base_url(client: df.DurableOrchestrationClient) -> str:
 
 def list_url(client: df.DurableOrchestrationClient, statuses: Iterable[str], top: int,
              created_to: datetime | None = None) -> str:
-    query = [f"top={top}", "showInput=false"]
+    query = [f"top={top}", "showInput=true"]  # the file name and upload time of each call
     names = ",".join(statuses)
     if names:
         query.append(f"runtimeStatus={names}")

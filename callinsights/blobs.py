@@ -64,6 +64,14 @@ class BlobStore:
         except ResourceNotFoundError as exc:
             raise BlobNotFound(f"blob {container}/{name} not found") from exc
 
+    def read_range(self, container: str, name: str, offset: int, length: int) -> bytes:
+        """`length` bytes from `offset`: a piece of a recording for an HTTP Range request."""
+        try:
+            return self._blob(container, name).download_blob(offset=offset,
+                                                             length=length).readall()
+        except ResourceNotFoundError as exc:
+            raise BlobNotFound(f"blob {container}/{name} not found") from exc
+
     def download_to_file(self, container: str, name: str, path: Path) -> int:
         """Stream a blob to `path` (a long recording never sits in memory); returns its size."""
         try:

@@ -9,12 +9,13 @@ by the HTTP route before it enters history, and here again when the orchestrator
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 
-from callinsights.schema import REVIEWED_FIELDS, ApprovalDecision, CallStatus
+from callinsights.schema import REVIEWED_FIELDS, ApprovalDecision, CallStatus, validate_value
 
 MAX_STATUS_QUOTE = 300
 # Chosen from the calibration curve (docs/extraction.md): fields below it go to a person.
@@ -84,6 +85,40 @@ def validation_reason(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in error.get("loc", ())) or "body"
         parts.append(f"{where}: {error.get('msg')}")
     return "; ".join(parts)
+
+
+def correction_errors(corrections: Any) -> dict[str, str]:
+    """Each correction that does not fit its field, with the reason: a client shows it there.
+
+    The decision's own validation reports a bad correction without naming the field (it is
+    checked inside the model validator), so the route adds this to its 400.
+    """
+    if not isinstance(corrections, dict):
+        return {}
+    errors = {}
+    for name, value in corrections.items():
+        try:
+            validate_value(str(name), value)
+        except ValidationError as exc:
+            errors[str(name)] = validation_reason(exc)
+        except ValueError as exc:
+            errors[str(name)] = str(exc)
+    return errors
+
+
+def deadline_passed(call: dict, now: datetime) -> bool:
+    """True when the review window closed without a decision, so none can be made any more.
+
+    Either the call was stored `unreviewed`, or it still shows `AwaitingApproval` past its
+    deadline (the orchestration's timer has fired or is about to, and would win the race).
+    """
+    if call.get("status") == CallStatus.AWAITING_APPROVAL:
+        if not call.get("deadline"):
+            return False
+        deadline = datetime.fromisoformat(call["deadline"])
+        return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)) <= now
+    review = (call.get("record") or {}).get("review") or {}
+    return review.get("outcome") == Outcome.UNREVIEWED
 
 
 def review_input(outcome: Outcome, flagged: dict[str, dict], decision: dict | None = None) -> dict:

@@ -16,6 +16,7 @@ maps (runtime status, custom status, record) to the call status clients see:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from callinsights.schema import CallStatus
@@ -69,13 +70,31 @@ def _call_status(durable: dict, record: dict | None) -> CallStatus:
     return CallStatus.COMPLETED
 
 
+def run_input(durable: dict) -> dict:
+    """The orchestration input (when the host was asked for it), decoded from JSON text."""
+    given = durable.get("input")
+    while isinstance(given, str):  # the SDK sends its input JSON-encoded in a string
+        try:
+            given = json.loads(given)
+        except ValueError:
+            return {}
+    return given if isinstance(given, dict) else {}
+
+
+def _date(moment: str | None) -> str | None:
+    """`YYYY-MM-DD` of an ISO-8601 time (what a record's `call_date` holds)."""
+    return moment[:10] if moment else None
+
+
 def from_record(record: dict) -> dict:
     """The status of a call known only from its stored record (its durable history was purged)."""
     status = CallStatus(record["status"])
+    meta = record.get("metadata") or {}
     return {"call_id": record["call_id"], "status": str(status),
             "stage": "failed" if status is CallStatus.FAILED else "done",
-            "progress": None, "created_at": (record.get("metadata") or {}).get("started_at"),
-            "updated_at": (record.get("metadata") or {}).get("processed_at"),
+            "progress": None, "created_at": meta.get("started_at"),
+            "updated_at": meta.get("processed_at"),
+            "file": meta.get("blob_name"), "call_date": record.get("call_date"),
             "record": record,
             "error": (record.get("error") or {}).get("reason")}
 
@@ -97,6 +116,11 @@ def call_status(durable: dict | None, record: dict | None = None) -> dict | None
         "created_at": durable.get("createdTime"),
         "updated_at": durable.get("lastUpdatedTime"),
     }
+    call = run_input(durable)
+    meta = (record or {}).get("metadata") or {}
+    body["file"] = call.get("blob_name") or meta.get("blob_name")
+    body["call_date"] = (record or {}).get("call_date") or _date(
+        call.get("uploaded_at") or durable.get("createdTime"))
     if "chunks_total" in custom:
         body["progress"] = {"chunks_done": custom.get("chunks_done", 0),
                             "chunks_total": custom["chunks_total"]}

@@ -1,4 +1,4 @@
-"""`python -m stack demo|up|down|status|process|list|approve|reject` (what `make` runs)."""
+"""`python -m stack demo|up|down|status|review|process|list|approve|reject` (what `make` runs)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="start Azurite, the model server and the host in the background")
     sub.add_parser("down", help="stop what `up` started")
     sub.add_parser("status", help="which pieces are listening")
+    sub.add_parser("review", help="start the stack if needed, print the review page's URL")
     proc = sub.add_parser("process", help="upload recordings, print one JSON line per call")
     proc.add_argument("files", nargs="+")
     lst = sub.add_parser("list", help="calls with a status (default: awaiting approval)")
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         "up": lambda: commands.up(cfg),
         "down": lambda: commands.down(cfg),
         "status": lambda: commands.status(cfg),
+        "review": lambda: commands.review(cfg),
         "process": lambda: commands.process(cfg, args.files),
         "list": lambda: commands.list_calls(cfg, args.status),
         "approve": lambda: commands.decide(cfg, args.call_id, "approve", args.reviewer,

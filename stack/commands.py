@@ -10,10 +10,12 @@ import functools
 import getpass
 import json
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from devhost import services
+from devhost.keys import read_stored_keys
 from stack import processes, render
 from stack.api import TERMINAL, CallsApi
 from stack.calls import Submitted, output_line
@@ -40,6 +42,22 @@ def up(cfg: StackConfig) -> int:
     print(f"records:      {cfg.data_dir / 'records.sqlite'}")
     if started:
         print("started " + ", ".join(p.name for p in started) + "; `make down` stops them")
+    return 0
+
+
+def review_url(cfg: StackConfig) -> str:
+    """The review page with the function key in the URL's fragment (no server ever sees it;
+    the page moves it into the tab's session storage and out of the address bar)."""
+    key = cfg.function_key or read_stored_keys(cfg.data_dir).get("function", "")
+    return f"{cfg.host_url}/api/review#key={urllib.parse.quote(key, safe='')}"
+
+
+def review(cfg: StackConfig) -> int:
+    """Start what is not running (in the background, as `up`), then print the page's URL."""
+    started = processes.start(cfg, log=err)
+    if started:
+        err("started " + ", ".join(p.name for p in started) + "; `make down` stops them")
+    print(f"review page: {review_url(cfg)}")
     return 0
 
 

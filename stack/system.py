@@ -2,10 +2,14 @@
 
 Runs on whatever `python3` the user has (before the venv exists), so it uses the standard
 library only. `--build` adds the tools that compiling llama-cpp-python from source needs.
+`--browser` installs Debian's Chromium for the review page's browser tests when it is missing
+(apt-get, as root or through `sudo -n`); where that cannot work it says what to do instead, and
+setup goes on (the app runs without a browser; only the browser tests need one).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -70,12 +74,59 @@ def build_problems() -> list[str]:
     return problems
 
 
+CHROMIUM_PACKAGE = "chromium"  # Debian's; Playwright's own browser builds are not used
+APT_TIMEOUT = 1800
+
+
+def chromium() -> str | None:
+    """The Chromium the browser tests drive: `CHROMIUM`, else `chromium` on the PATH."""
+    given = os.environ.get("CHROMIUM")
+    if given:
+        return given if os.access(given, os.X_OK) else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _as_root(command: list[str]) -> list[str] | None:
+    if os.geteuid() == 0:
+        return command
+    return ["sudo", "-n", *command] if shutil.which("sudo") else None
+
+
+def install_chromium() -> str | None:
+    """apt-get install chromium; None when it worked, else what the user should do."""
+    advice = (f"the review page's browser tests need Chromium: install it (Debian/Ubuntu: "
+              f"apt-get install {CHROMIUM_PACKAGE}) or set CHROMIUM to a Chromium binary")
+    if not shutil.which("apt-get"):
+        return f"{advice}; apt-get is not available here"
+    update, install = _as_root(["apt-get", "update"]), _as_root(
+        ["apt-get", "install", "-y", "--no-install-recommends", CHROMIUM_PACKAGE])
+    if install is None:
+        return f"{advice}; installing needs root (sudo apt-get install {CHROMIUM_PACKAGE})"
+    print(f"make setup: installing {CHROMIUM_PACKAGE} with apt-get (browser tests)",
+          file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        for command in (update, install):
+            subprocess.run(command, check=True, timeout=APT_TIMEOUT, env=env,
+                           stdout=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{advice}; `{' '.join(install)}` failed: {exc}"
+    return None if chromium() else f"{advice}; apt-get installed no chromium binary"
+
+
+def browser_warnings() -> list[str]:
+    return [] if chromium() else [problem for problem in [install_chromium()] if problem]
+
+
 def main(argv: list[str]) -> int:
     problems = python_problems() + node_problems()
     if "--build" in argv:
         problems += build_problems()
     for problem in problems:
         print(f"make setup: {problem}", file=sys.stderr)
+    if "--browser" in argv:
+        for warning in browser_warnings():
+            print(f"make setup: warning: {warning}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -165,7 +165,7 @@ def payload(response: func.HttpResponse) -> dict:
     return json.loads(response.get_body())
 
 
-AWAITING = {"stage": "awaiting_approval", "deadline": "2026-01-08T09:00:00Z",
+AWAITING = {"stage": "awaiting_approval", "deadline": "2099-01-08T09:00:00Z",
             "flagged": {"customer_name": {"value": "Dana", "confidence": 0.4,
                                           "evidence": {"quote": "I'm Dana", "start": 1,
                                                        "end": 2}}}}

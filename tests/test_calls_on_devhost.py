@@ -11,6 +11,7 @@ import asyncio
 import base64
 import io
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -68,7 +69,7 @@ def wait_until(host: Host, call_id: str, ready, timeout: float = 30.0):
         inst = host.store.get_instance(call_id)
         if inst and ready(inst):
             return inst
-        asyncio.run(asyncio.sleep(0.05))
+        time.sleep(0.05)  # not asyncio.run: a browser test's Playwright holds a running loop
     raise AssertionError(f"{call_id} never got there")
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from api import blob_trigger, calls, purge
+from api import blob_trigger, call_fields, call_media, calls, purge, review_page
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(blob_trigger.bp)
 app.register_functions(calls.bp)
 app.register_functions(purge.bp)
+app.register_functions(call_media.bp)
+app.register_functions(call_fields.bp)
+app.register_functions(review_page.bp)
 
 FINISH_EVENT = "Finish"
 

@@ -1,0 +1,162 @@
+"use strict";
+/* The queue: calls awaiting approval (oldest deadline first), then recent calls page by page
+   (the listing's `continuation`), or one status; refreshed in place while it is shown. */
+(function (R) {
+  const { el, fmt, api } = R;
+  const $ = (id) => document.getElementById(id);
+  const PAGE_SIZE = 25;
+  const AWAITING_PAGE_SIZE = 100;
+  const MAX_AWAITING_PAGES = 10;  // 1000 calls waiting is a backlog no page should render
+  const MAX_EMPTY_PAGES = 20;  // a page may hold no call while more follow (filtered instances)
+  const AWAITING = "AwaitingApproval";
+
+  const state = { filter: "", pages: 1, continuation: null, rendering: 0 };
+
+  function flaggedCount(call) {
+    if (call.flagged) return Object.keys(call.flagged).length;
+    const review = call.record && call.record.review;
+    return review && Array.isArray(review.flagged) ? review.flagged.length : null;
+  }
+
+  function stageCell(call) {
+    const cell = el("td", { class: "stage", "data-label": "Stage" });
+    const outcome = call.record && call.record.review && call.record.review.outcome;
+    cell.append(outcome ? `${call.stage || "done"} · ${outcome.replace(/_/g, " ")}` :
+      (call.stage || "–").replace(/_/g, " "));
+    const progress = call.progress;
+    if (progress && progress.chunks_total) {
+      cell.append(el("progress", { max: progress.chunks_total, value: progress.chunks_done,
+        "aria-label": `chunks transcribed of ${progress.chunks_total}` }),
+        el("span", { class: "muted",
+          text: `${progress.chunks_done} of ${progress.chunks_total} chunks` }));
+    }
+    return cell;
+  }
+
+  function deadlineCell(call) {
+    const cell = el("td", { "data-label": "Deadline" });
+    if (!call.deadline) { cell.textContent = "–"; return cell; }
+    const passed = new Date(call.deadline).getTime() <= Date.now();
+    cell.append(el("time", { datetime: call.deadline, text: fmt.dateTime(call.deadline) }),
+      el("br"), el("span", { class: passed ? "overdue" : "muted",
+        text: fmt.relative(call.deadline) }));
+    return cell;
+  }
+
+  function row(call) {
+    const count = flaggedCount(call);
+    return el("tr", { "data-call-id": call.call_id },
+      el("td", { class: "file", "data-label": "File" },
+        el("a", { href: `#/calls/${call.call_id}`, "data-call-id": call.call_id,
+          text: call.file || "(file name unknown)" }),
+        el("span", { class: "call-id", text: call.call_id.slice(0, 12) })),
+      el("td", { "data-label": "Call date", text: call.call_date || "–" }),
+      el("td", { "data-label": "Status" },
+        el("span", { class: `badge ${call.status}`, text: call.status })),
+      stageCell(call),
+      el("td", { "data-label": "Flagged", text: count === null ? "–" : String(count) }),
+      deadlineCell(call));
+  }
+
+  /** Replace a table's rows, keeping the keyboard focus on the same call's link. */
+  function fill(tableId, emptyId, calls) {
+    const focused = document.activeElement && document.activeElement.dataset &&
+      document.activeElement.dataset.callId;
+    $(tableId).tBodies[0].replaceChildren(...calls.map(row));
+    $(tableId).hidden = calls.length === 0;
+    $(emptyId).hidden = calls.length > 0;
+    if (focused) {
+      const again = $(tableId).querySelector(`a[data-call-id="${focused}"]`);
+      if (again) again.focus();
+    }
+  }
+
+  async function awaitingCalls() {
+    const calls = [];
+    let continuation = null;
+    for (let page = 0; page < MAX_AWAITING_PAGES; page++) {
+      const answer = await api.list(AWAITING, AWAITING_PAGE_SIZE, continuation);
+      if (answer.status !== 200) throw new Error(answer.body && answer.body.error);
+      calls.push(...answer.body.calls);
+      continuation = answer.body.continuation;
+      if (!continuation) break;
+    }
+    calls.sort((a, b) => String(a.deadline || "9").localeCompare(String(b.deadline || "9")));
+    return { calls, more: Boolean(continuation) };
+  }
+
+  /** `pages` pages of the listing (skipping pages a filter left empty). */
+  async function listedCalls(status, pages) {
+    const calls = [];
+    let continuation = null, loaded = 0, empty = 0;
+    while (loaded < pages) {
+      const answer = await api.list(status, PAGE_SIZE, continuation);
+      if (answer.status !== 200) throw new Error(answer.body && answer.body.error);
+      const page = answer.body.calls.filter((c) => status || c.status !== AWAITING);
+      calls.push(...page);
+      continuation = answer.body.continuation;
+      if (!continuation) break;
+      if (page.length || ++empty >= MAX_EMPTY_PAGES) { loaded += 1; empty = 0; }
+    }
+    return { calls, continuation };
+  }
+
+  /** Fetch, then fill the tables, unless a newer render started meanwhile (its data wins). */
+  async function render() {
+    const mine = ++state.rendering;
+    const current = () => mine === state.rendering;
+    const showAwaiting = state.filter === "" || state.filter === AWAITING;
+    const showRecent = state.filter !== AWAITING;
+    $("awaiting-section").hidden = !showAwaiting;
+    $("recent-section").hidden = !showRecent;
+    $("recent-title").textContent = state.filter ? `Calls: ${state.filter}` : "Recent calls";
+    try {
+      const awaiting = showAwaiting ? await awaitingCalls() : null;
+      const recent = showRecent && current() ? await listedCalls(state.filter, state.pages) : null;
+      if (!current()) return;
+      if (awaiting) {
+        fill("awaiting-table", "awaiting-empty", awaiting.calls);
+        $("awaiting-count").textContent = `(${awaiting.calls.length}${awaiting.more ? "+" : ""})`;
+      }
+      if (recent) {
+        fill("recent-table", "recent-empty", recent.calls);
+        state.continuation = recent.continuation;
+        $("recent-more").hidden = !recent.continuation;
+      }
+      $("queue-message").textContent = "";
+      $("queue-message").className = "message";
+    } catch (error) {
+      if (error instanceof R.Refused || !current()) return;
+      $("queue-message").textContent = `The calls could not be listed: ${error.message}`;
+      $("queue-message").className = "message error";
+    }
+  }
+
+  function setUp() {
+    const select = $("status-filter");
+    for (const status of R.config.statuses) {
+      select.append(el("option", { value: status, text: status }));
+    }
+    select.addEventListener("change", () => { location.hash = select.value ?
+      `#/?status=${encodeURIComponent(select.value)}` : "#/"; });
+    $("queue-refresh").addEventListener("click", () => render());
+    $("recent-more").addEventListener("click", async () => {
+      state.pages += 1;
+      await render();
+      const rows = $("recent-table").tBodies[0].rows;
+      const link = rows.length && rows[rows.length - 1].querySelector("a");
+      if (link) link.focus();
+    });
+  }
+
+  R.queue = {
+    setUp,
+    /** Show the queue for a status filter ("" = everything, awaiting approval first). */
+    async show(filter) {
+      if (filter !== state.filter) { state.filter = filter; state.pages = 1; }
+      $("status-filter").value = filter;
+      await render();
+    },
+    refresh: () => render(),
+  };
+})(window.CallReview);

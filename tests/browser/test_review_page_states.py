@@ -1,0 +1,146 @@
+"""The review page in states a real call reaches slowly or rarely, on the scripted app.
+
+The host runs the app's own routes over the scripted `process_call` (tests/apps/calls), which
+holds a call in whatever custom status a test gives it: a running call's progress that then
+finishes, a decision sent after the deadline, more stored calls than one page, Easy Auth.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import test_calls_on_devhost
+from tests.browser.review_page import ReviewPage
+from tests.test_calls_on_devhost import (
+    APP_DIR,
+    AWAITING,
+    KEY,
+    finish,
+    fresh_id,
+    record,
+    start,
+)
+
+pytestmark = [pytest.mark.browser]
+
+host = test_calls_on_devhost.host  # the scripted app's host, for this module
+RUNNING = {"stage": "transcribing", "chunks_total": 4, "chunks_done": 1}
+
+
+@pytest.fixture
+def review(host, new_page) -> ReviewPage:
+    page = ReviewPage(new_page(), host.origin).log_in(KEY)
+    expect(page.queue()).to_be_visible()
+    return page
+
+
+def test_a_running_call_shows_its_progress_and_its_end_without_a_reload(host, review):
+    call_id = start(host, fresh_id("live"), RUNNING)
+    review.page.get_by_role("button", name="Refresh").click()
+    expect(review.cell(call_id, "Stage")).to_contain_text("1 of 4 chunks")
+    review.open_call(call_id)
+    expect(review.page.locator("#call-progress")).to_contain_text("1 of 4 chunks")
+    host.records.upsert(record(call_id))
+    finish(host, call_id, {"status": "Completed"})
+    expect(review.page.locator("#call-status")).to_have_text("Completed")  # polled, no reload
+    expect(review.record_section()).to_be_visible()
+    expect(review.page.locator("#call-progress")).to_be_hidden()
+    assert not review.errors
+
+
+def test_a_decision_after_the_deadline_says_so(host, review):
+    past = (datetime.now(UTC) - timedelta(minutes=5)).isoformat().replace("+00:00", "Z")
+    call_id = start(host, fresh_id("late"), {**AWAITING, "deadline": past})
+    review.page.get_by_role("button", name="Refresh").click()
+    expect(review.cell(call_id, "Deadline")).to_contain_text("passed")
+    review.open_call(call_id)
+    review.set_reviewer("dana")
+    review.approve_button().click()
+    expect(review.message()).to_contain_text("deadline passed")
+    expect(review.form()).to_be_visible()  # the call still shows as waiting: nothing hidden
+    finish(host, call_id)
+
+
+def focused(review: ReviewPage) -> str:
+    return review.page.evaluate("""() => { const e = document.activeElement;
+        return e.id || e.className || e.tagName; }""")
+
+
+def test_a_decision_takes_only_the_keyboard(host, review):
+    """Enter opens the call from the queue; Tab reaches the quote before the decision; typing
+    the name and Enter approves."""
+    call_id = start(host, fresh_id("keys"), {**AWAITING, "deadline": "2099-01-01T00:00:00Z"})
+    review.page.get_by_role("button", name="Refresh").click()
+    review.row(call_id).get_by_role("link").focus()
+    review.page.keyboard.press("Enter")
+    expect(review.form()).to_be_visible()
+    assert focused(review) == "call-title"
+    visited = []
+    while "reviewer" not in visited:
+        assert len(visited) < 60, f"Tab never reached the reviewer's name: {visited}"
+        review.page.keyboard.press("Tab")
+        visited.append(focused(review))
+    assert visited.index("quote") < visited.index("reviewer")
+    review.page.keyboard.type("dana")
+    review.page.keyboard.press("Enter")
+    expect(review.message()).to_contain_text("accepted")
+    finish(host, call_id)
+
+
+def test_the_queue_pages_through_the_listing_and_filters_by_status(host, review):
+    stored = [fresh_id(f"page-{i}") for i in range(30)]
+    for call_id in stored:
+        host.records.upsert(record(call_id, "Rejected", "2030-01-01"))  # the newest call dates
+    review.filter_status("Rejected")
+    rows = review.page.locator("#recent-table tbody tr")
+    expect(rows).to_have_count(25)  # one page
+    more = review.page.get_by_role("button", name="Load more calls")
+    while more.is_visible():
+        shown = rows.count()
+        more.click()
+        expect(rows).not_to_have_count(shown)  # the next page is in
+    listed = rows.evaluate_all("rows => rows.map(r => r.dataset.callId)")
+    assert set(stored) <= set(listed)
+    statuses = set(review.page.locator("#recent-table .badge").all_inner_texts())
+    assert statuses == {"Rejected"}
+    expect(review.page.locator("#awaiting-section")).to_be_hidden()
+
+
+def test_a_wrong_key_opens_nothing(host, new_page):
+    page = ReviewPage(new_page(), host.origin).log_in("not-the-key")
+    expect(page.login_error()).to_contain_text("refused")
+    expect(page.queue()).to_be_hidden()
+    page.page.get_by_label("Function key").fill(KEY)
+    page.page.get_by_label("Function key").press("Enter")
+    expect(page.queue()).to_be_visible()
+
+
+def principal(*roles: str) -> str:
+    """What App Service Authentication injects for a signed-in Entra ID user."""
+    claims = [{"typ": "name", "val": "Kim"}, *({"typ": "roles", "val": r} for r in roles)]
+    return base64.b64encode(json.dumps({"auth_typ": "aad", "claims": claims}).encode()).decode()
+
+
+def test_with_easy_auth_the_page_needs_a_sign_in_and_no_key(tmp_path, azurite, new_page):
+    from devhost import HostProcess
+
+    env = {"AzureWebJobsStorage": azurite, "DEVHOST_FUNCTION_KEY": KEY, "AUTH_MODE": "easyauth",
+           "WEBSITE_AUTH_ENABLED": "true", "AUTH_REQUIRED_ROLE": "Reviewer",
+           "RECORDS_SQLITE_PATH": str(tmp_path / "records.sqlite")}
+    with HostProcess(APP_DIR, tmp_path / "host", env=env,
+                     extra_args=["--no-azurite", "--no-model-server"]) as process:
+        anonymous = ReviewPage(new_page(), process.origin).open()
+        expect(anonymous.page.get_by_role("link", name="Sign in")).to_be_visible()
+        signed_in = ReviewPage(new_page(headers={"X-MS-CLIENT-PRINCIPAL": principal("Reviewer")}),
+                               process.origin).open()
+        expect(signed_in.queue()).to_be_visible()
+        expect(signed_in.page.locator("#login")).to_be_hidden()
+        expect(signed_in.page.locator("#session-note")).to_contain_text("Entra ID")
+        no_role = ReviewPage(new_page(headers={"X-MS-CLIENT-PRINCIPAL": principal()}),
+                             process.origin).open()
+        expect(no_role.page.locator("body")).to_contain_text("Reviewer")
