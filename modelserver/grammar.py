@@ -13,7 +13,7 @@ from typing import Any
 
 from llama_cpp.llama_grammar import JSON_GBNF, json_schema_to_gbnf
 
-DEFAULT_MAX_ITEMS = 20  # arrays without maxItems: a base model may otherwise repeat items forever
+DEFAULT_MAX_ITEMS = 10  # arrays without maxItems: a small model may repeat items until the end
 LOOSE_CHAR = 'char ::= [^"\\\\] |'
 STRICT_CHAR = 'char ::= [^"\\\\\\x7F\\x00-\\x1F] |'  # JSON forbids raw control characters
 # Compact JSON: no optional whitespace, so the text between values is forced and can be fed to

@@ -40,6 +40,15 @@ def test_a_customer_calling_on_behalf_of_someone_is_not_named_im(roles: bool) ->
 
 
 @BOTH
+@pytest.mark.parametrize("value", ["Boise, Idaho", "Boise Idaho", "Boise"])
+def test_a_place_is_not_the_customers_name(roles: bool, value: str) -> None:
+    ctx = context([["A", "Thanks for calling Clearview Windows, this is Dana."],
+                   ["C", "Hi, I live in Boise, Idaho and our windows are drafty."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", value, "Boise", city="Boise")
+    assert verdict.value is None and _checks(verdict) == {"place": "dropped"}
+
+
+@BOTH
 def test_the_customers_name_after_the_greeting_stands(roles: bool) -> None:
     ctx = context([["A", "Good afternoon, Harbor Payroll, this is Nina."],
                    ["C", "Hello Nina, my name is Kenji Watanabe."]], roles=roles)

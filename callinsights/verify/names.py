@@ -39,6 +39,8 @@ def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
     parts = norm_words(verdict.value)
     if not parts or parts[0] in NOT_PERSON or len(parts) > 4:
         return verdict.drop("not_a_name", f"{verdict.value!r} is not a person's name")
+    if _is_place(verdict.value, answer):
+        return verdict.drop("place", f"{verdict.value!r} is a place, not a person")
     agent = answer.get("agent_name")
     if agent and agent.value and same_words(agent.value, verdict.value):
         return verdict.drop("agent_name", f"{verdict.value!r} is the agent's own name")
@@ -58,6 +60,20 @@ def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
     if "".join(parts) in PLACE_NAMES:  # "Georgia", "Victoria": names, and places too
         verdict.doubt("place_name", f"{verdict.value!r} is also the name of a place")
     return verdict
+
+
+def _is_place(value: str, answer: dict[str, RawField]) -> bool:
+    """"Boise, Idaho", "Austin Texas", or the very value the model gave as the city."""
+    _, comma, tail = value.rpartition(",")
+    if comma and (canonical_region(tail.strip()) or is_town(tail.strip())):
+        return True
+    words = value.split()
+    for cut in (1, 2):  # "Boise Idaho", "Albany New York"
+        head, region = " ".join(words[:-cut]), " ".join(words[-cut:])
+        if head and canonical_region(region) and is_town(head, canonical_region(region)):
+            return True
+    city = answer.get("city")
+    return bool(city and city.value and same_words(city.value, value))
 
 
 SPELLED_SIMILARITY = 0.5  # a heard word this close to a spelled-out one is that name, misheard

@@ -70,7 +70,7 @@ def test_normalize_splits_nullable_objects_and_bounds_arrays() -> None:
     where = rewritten["properties"]["where"]["anyOf"]
     assert where[0]["properties"] == {"city": {"type": "string"}} and where[1] == {"type": "null"}
     assert rewritten["additionalProperties"] is False
-    assert rewritten["properties"]["items"]["maxItems"] == 20
+    assert rewritten["properties"]["items"]["maxItems"] == 10
     gbnf = schema_to_gbnf(json.dumps(SCHEMA))
     assert '"\\"city\\""' in gbnf and "\\x00-\\x1F" in gbnf
     assert gbnf.index("who-kv") < gbnf.index("where-kv")  # schema order kept in root
