@@ -18,6 +18,8 @@ _TENS = {w: 10 * i for i, w in enumerate([
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w}
 _SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000}
 _FILLERS = {"and", "a"}
+UNIT_WORDS = _UNITS  # "zero".."nineteen" -> value (also read by `redaction`)
+TENS_WORDS = _TENS  # "twenty".."ninety" -> value
 
 
 def spoken_numbers(text: str) -> list[tuple[float, int, int]]:

@@ -95,6 +95,9 @@ class Settings:
     confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD
     approval_deadline_seconds: float = 72 * 3600.0
 
+    # Privacy: mask e-mails, phone, card, SSN and account numbers before transcripts are stored
+    redact_pii: bool = False
+
     # Operations and access
     history_retention_days: float = 30.0  # purge durable history of calls stored this long ago
     auth_mode: str = "functionkey"  # or "easyauth": Entra ID sign-in in front of the data routes

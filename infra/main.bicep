@@ -152,6 +152,7 @@ module app 'modules/functionapp.bicep' = {
       CONFIDENCE_THRESHOLD: confidenceThreshold
       APPROVAL_DEADLINE_SECONDS: approvalDeadlineSeconds
       HISTORY_RETENTION_DAYS: string(historyRetentionDays)
+      REDACT_PII: 'true'
       AUTH_MODE: authMode
       AUTH_REQUIRED_ROLE: authRequiredRole
     }

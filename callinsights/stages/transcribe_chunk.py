@@ -3,7 +3,8 @@
 A finished chunk transcript is never redone: if its blob exists, the stage returns its summary
 without calling the model, so a restarted orchestration (or a retried activity whose first try
 wrote the blob but lost the reply) costs no extra requests. A chunk with no speech at all is not
-sent to the model; Whisper would only invent text for it.
+sent to the model; Whisper would only invent text for it. With `REDACT_PII` on, PII is masked
+(`callinsights.redaction`) before the blob is written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import openai
 
 from callinsights import audio, chunking, transcription
 from callinsights.blobs import BlobStore
+from callinsights.redaction import redact_notes, redact_transcript
 from callinsights.settings import Settings
 from callinsights.transcript import Transcript
 
@@ -56,6 +58,8 @@ def transcribe_chunk(store: BlobStore, client: openai.OpenAI, settings: Settings
         return _summary(name, store.read_json(settings.transcripts_container, name))
     data = store.read_bytes(settings.chunks_container, input["blob"])
     transcript, dropped = _transcribe(client, settings, data, input["blob"])
+    if settings.redact_pii:  # before anything reaches the transcripts container
+        transcript, dropped = redact_transcript(transcript), redact_notes(dropped)
     doc = {"call_id": call_id, "index": index, "chunk_blob": input["blob"],
            "start": float(input["start"]), "end": float(input["end"]),
            "model": settings.transcription_model,
