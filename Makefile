@@ -19,7 +19,7 @@ SET ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
-.PHONY: help setup check-system demo up down status process list approve reject review ui \
+.PHONY: help setup check-system demo up down status process list approve reject delete review ui \
         screenshots test lint eval bench clean distclean
 
 help:  ## list the targets
@@ -82,6 +82,10 @@ approve:  ## make approve CALL=<id> [SET="city=Denver budget=3000"] [REVIEWER=na
 reject:  ## make reject CALL=<id> [REVIEWER=name]
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reject CALL=<call id>' >&2; exit 2; fi
 	@$(PY) -m stack reject $(CALL) --reviewer "$(REVIEWER)"
+
+delete:  ## make delete CALL=<id> [FORCE=1]: the call's recording, transcripts, record and history
+	@if [ -z "$(CALL)" ]; then echo 'usage: make delete CALL=<call id> [FORCE=1]' >&2; exit 2; fi
+	@$(PY) -m stack delete $(CALL) $(if $(FORCE),--force,)
 
 screenshots: setup  ## the review page's screenshots in docs/screenshots/ (browser tests)
 	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_review_page.py

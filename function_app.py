@@ -9,7 +9,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
   `POST /api/calls/{id}/approval` (customer data, behind `api.auth`);
 - `api.purge`: a daily timer purging durable history of calls stored long ago;
 - `api.call_media`, `api.call_fields`, `api.review_page`: the review page (`GET /api/review`)
-  and the keyed routes it plays and reads a call from (recording, transcript, all fields).
+  and the keyed routes it plays and reads a call from (recording, transcript, all fields);
+- `api.call_delete`: `DELETE /api/calls/{id}`, a call removed everywhere (blobs, record,
+  durable history), with an audit entry.
 """
 
 import azure.durable_functions as df
@@ -25,7 +27,15 @@ from activities import (
     store,
     transcribe_chunk,
 )
-from api import blob_trigger, call_fields, call_media, calls, purge, review_page
+from api import (
+    blob_trigger,
+    call_delete,
+    call_fields,
+    call_media,
+    calls,
+    purge,
+    review_page,
+)
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
@@ -43,3 +53,4 @@ app.register_functions(purge.bp)
 app.register_functions(call_media.bp)
 app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)
+app.register_functions(call_delete.bp)

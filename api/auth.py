@@ -25,6 +25,9 @@ import azure.functions as func
 from callinsights.settings import Settings
 
 PRINCIPAL_HEADER = "x-ms-client-principal"
+PRINCIPAL_NAME_HEADER = "x-ms-client-principal-name"
+NAME_CLAIM_TYPES = ("preferred_username", "name", "upn",
+                    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name")
 # Entra ID app roles arrive as claims of this type unless the principal names another.
 ROLE_CLAIM_TYPES = ("roles", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role")
 
@@ -69,6 +72,17 @@ class Guard:
     def auth_level(self) -> func.AuthLevel:
         """What the route decorator declares: the host's key check, or none (Easy Auth's)."""
         return func.AuthLevel.ANONYMOUS if self.easy_auth else func.AuthLevel.FUNCTION
+
+    def actor(self, req: func.HttpRequest) -> str:
+        """Who is calling, for audit entries: the Easy Auth user, else "function key" (the host
+        checks the key and does not tell the function which one)."""
+        principal = client_principal(req) if self.easy_auth else None
+        if principal is None:
+            return "function key"
+        named = req.headers.get(PRINCIPAL_NAME_HEADER)
+        claims = {c.get("typ"): c.get("val") for c in principal["claims"] if isinstance(c, dict)}
+        return str(named or next((claims[t] for t in NAME_CLAIM_TYPES if claims.get(t)),
+                                 "signed-in user"))
 
     def refusal(self, req: func.HttpRequest) -> func.HttpResponse | None:
         """None when the caller may proceed; else the 401/403 answer to send."""

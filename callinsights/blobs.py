@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -125,5 +126,27 @@ class BlobStore:
                 self._service.create_container(name)
 
     def list_names(self, container: str, prefix: str = "") -> list[str]:
-        return [b.name for b in self._service.get_container_client(container)
-                .list_blobs(name_starts_with=prefix or None)]
+        """Blob names under `prefix`; none when the container does not exist (yet)."""
+        try:
+            return [b.name for b in self._service.get_container_client(container)
+                    .list_blobs(name_starts_with=prefix or None)]
+        except ResourceNotFoundError:
+            return []
+
+    def delete(self, container: str, name: str) -> bool:
+        """Remove one blob (with its snapshots); False when it was not there."""
+        try:
+            self._blob(container, name).delete_blob(delete_snapshots="include")
+        except ResourceNotFoundError:
+            return False
+        return True
+
+    def sha256(self, container: str, name: str) -> str | None:
+        """Hex SHA-256 of a blob's content, streamed; None when it is not there."""
+        digest = hashlib.sha256()
+        try:
+            for piece in self._blob(container, name).download_blob().chunks():
+                digest.update(piece)
+        except ResourceNotFoundError:
+            return None
+        return digest.hexdigest()

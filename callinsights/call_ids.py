@@ -35,6 +35,15 @@ def digest_of_stream(stream: BinaryIO, chunk_bytes: int = HASH_CHUNK_BYTES) -> t
     return digest.hexdigest(), size
 
 
+REEXTRACTION_MARK = "-x"  # `{call_id}-x{n}`: the n-th re-extraction's instance id
+MAX_REEXTRACTIONS = 100  # instance ids probed per call (`{call_id}-x1` ... `-x100`)
+
+
+def reextraction_id(call_id: str, n: int) -> str:
+    """The instance id of a call's n-th re-extraction (n from 1); never a call id (no hex `-`)."""
+    return f"{call_id}{REEXTRACTION_MARK}{n}"
+
+
 def is_call_id(value: object) -> bool:
     """Exactly 32 lowercase hex digits: the only shape a call id has."""
     return isinstance(value, str) and _CALL_ID.fullmatch(value) is not None

@@ -65,6 +65,7 @@ class Settings:
     calls_container: str = "calls"
     chunks_container: str = "chunks"
     transcripts_container: str = "transcripts"
+    audit_container: str = "audit"  # who deleted which call, when (no customer data)
 
     # Models: Azure OpenAI when azure_openai_endpoint is set, else any OpenAI-compatible server.
     azure_openai_endpoint: str = ""

@@ -134,6 +134,7 @@ module app 'modules/functionapp.bicep' = {
       CALLS_CONTAINER: storage.outputs.callsContainer
       CHUNKS_CONTAINER: storage.outputs.chunksContainer
       TRANSCRIPTS_CONTAINER: storage.outputs.transcriptsContainer
+      AUDIT_CONTAINER: storage.outputs.auditContainer
       AZURE_OPENAI_ENDPOINT: openai.outputs.endpoint
       AZURE_OPENAI_API_VERSION: '2024-10-21'
       TRANSCRIPTION_MODEL: whisperDeployment

@@ -1,4 +1,5 @@
-"""`python -m stack demo|up|down|status|review|process|list|approve|reject` (what `make` runs)."""
+"""`python -m stack demo|up|down|status|review|process|list|approve|reject|delete` (what `make`
+runs)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--reviewer", default="")
         if decision == "approve":
             cmd.add_argument("corrections", nargs="*", metavar="FIELD=VALUE")
+    delete = sub.add_parser("delete", help="delete a call everywhere (recording, transcripts, "
+                                           "record, history)")
+    delete.add_argument("call_id")
+    delete.add_argument("--force", action="store_true",
+                        help="terminate it first if it is running or awaiting approval")
     return top
 
 
@@ -46,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "approve": lambda: commands.decide(cfg, args.call_id, "approve", args.reviewer,
                                            args.corrections),
         "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),
+        "delete": lambda: commands.delete(cfg, args.call_id, args.force),
     }
     try:
         return actions[args.command]()

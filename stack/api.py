@@ -77,6 +77,10 @@ class CallsApi:
         body = {"decision": decision, "reviewer": reviewer, "corrections": corrections or {}}
         return self.request("POST", f"/api/calls/{call_id}/approval", body, keyed=True)
 
+    def delete(self, call_id: str, *, force: bool = False) -> Response:
+        """DELETE the call everywhere: 200 with the counts removed, 404, 409 while running."""
+        query = "?force=true" if force else ""
+        return self.request("DELETE", f"/api/calls/{call_id}{query}", keyed=True)
 
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""

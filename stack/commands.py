@@ -162,3 +162,15 @@ def decide(cfg: StackConfig, call_id: str, decision: str, reviewer: str,
     blob = ((state.get("record") or {}).get("metadata") or {}).get("blob_name") or call_id
     print(render.call_report(Submitted(blob, call_id, blob), state))
     return 0
+
+
+def delete(cfg: StackConfig, call_id: str, force: bool) -> int:
+    """Delete a call everywhere; prints what was removed (counts) as one JSON line."""
+    with LocalStack(cfg, log=err) as stack:
+        resp = stack.api.delete(call_id, force=force)
+    if resp.status != 200:
+        hint = " (add --force, or FORCE=1 with make)" if resp.status == 409 else ""
+        err(f"delete: HTTP {resp.status}: {json.dumps(resp.body)}{hint}")
+        return 1
+    print(json.dumps(resp.body, ensure_ascii=False))
+    return 0

@@ -74,6 +74,15 @@ def test_upsert_is_idempotent_and_keeps_the_first_call_date(repo: CallRepository
     assert [r["id"] for r in repo.query() if r["id"] == "c5"] == ["c5"]
 
 
+def test_delete_removes_the_record_once(repo: CallRepository):
+    repo.create(record("c6", call_date="2026-01-09"))
+    assert repo.delete("c6") is True
+    assert repo.get("c6") is None
+    assert repo.delete("c6") is False
+    repo.create(record("c6"))  # the id is free again (the call uploaded after its deletion)
+    assert repo.get("c6") is not None
+
+
 def test_query_by_status_and_date(repo: CallRepository):
     repo.upsert(record("q1", status="Completed", call_date="2026-02-01"))
     repo.upsert(record("q2", status="Rejected", call_date="2026-02-02"))

@@ -63,6 +63,10 @@ class CallRepository(Protocol):
         and the key to pass as `after` for the next page (None on the last page)."""
         ...
 
+    def delete(self, call_id: str) -> bool:
+        """Remove the record (a call deleted everywhere); False when there was none."""
+        ...
+
 
 class RepositoryBase(ABC):
     """The shared `upsert` over each backend's create / replace / get."""

@@ -72,6 +72,7 @@ def _container(settings: Settings) -> ContainerProxy:
 class CosmosRepository(RepositoryBase):
     def __init__(self, settings: Settings) -> None:
         self._container = _container(settings)
+        self._partition_field = settings.cosmos_partition_key.strip("/")
 
     @staticmethod
     def _stored(item: dict) -> StoredRecord:
@@ -99,6 +100,17 @@ class CosmosRepository(RepositoryBase):
             "SELECT * FROM c WHERE c.id = @id", parameters=[{"name": "@id", "value": call_id}],
             enable_cross_partition_query=True))
         return self._stored(items[0]) if items else None
+
+    def delete(self, call_id: str) -> bool:
+        found = self.get(call_id)  # the partition key value is in the item, not the id
+        if found is None:
+            return False
+        try:
+            self._container.delete_item(item=call_id,
+                                        partition_key=found.record[self._partition_field])
+        except CosmosResourceNotFoundError:  # deleted by someone else meanwhile
+            return False
+        return True
 
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:

@@ -88,6 +88,10 @@ class SqliteRepository(RepositoryBase):
             row = db.execute("SELECT body, etag FROM records WHERE id = ?", (call_id,)).fetchone()
         return StoredRecord(json.loads(row[0]), row[1]) if row else None
 
+    def delete(self, call_id: str) -> bool:
+        with self._connect() as db:
+            return db.execute("DELETE FROM records WHERE id = ?", (call_id,)).rowcount > 0
+
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
         clauses, params = [], []

@@ -1,5 +1,5 @@
 // The storage account: recordings (`calls`, the blob trigger's container), `chunks`,
-// `transcripts`, the durable task hub (queues and tables, made by the runtime), and the
+// `transcripts`, `audit` (deletions, no customer data), the durable task hub (queues and tables, made by the runtime), and the
 // container Flex Consumption deploys the app package from.
 param location string
 param tags object
@@ -9,6 +9,7 @@ var containers = {
   calls: 'calls'
   chunks: 'chunks'
   transcripts: 'transcripts'
+  audit: 'audit'
   deployment: 'app-package'
 }
 
@@ -52,4 +53,5 @@ output blobEndpoint string = account.properties.primaryEndpoints.blob
 output callsContainer string = containers.calls
 output chunksContainer string = containers.chunks
 output transcriptsContainer string = containers.transcripts
+output auditContainer string = containers.audit
 output deploymentContainer string = containers.deployment

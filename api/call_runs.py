@@ -1,0 +1,70 @@
+"""The durable instances of one call: its `process_call` run and its re-extractions.
+
+A call's first run has the call id as instance id; re-extraction n runs as
+`callinsights.call_ids.reextraction_id(call_id, n)`, numbered from 1 without gaps, so they are
+found by asking for `-x1`, `-x2`, ... until one is missing (no list query, and no prefix filter
+the Durable client lacks). Deleting a call purges them together, so the numbering restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import azure.durable_functions as df
+
+from callinsights.call_ids import MAX_REEXTRACTIONS, reextraction_id
+from callinsights.status import LIVE_RUNTIMES
+
+TERMINATE_WAIT_SECONDS = 60.0
+
+
+async def instance_status(client: df.DurableOrchestrationClient, instance_id: str,
+                          show_input: bool = False) -> dict | None:
+    """The instance's status JSON, or None when the task hub has no such instance."""
+    found = await client.get_status(instance_id, show_input=show_input)
+    durable = found.to_json() if found else None
+    return durable if durable and durable.get("runtimeStatus") else None
+
+
+def runtime_of(durable: dict | None) -> str | None:
+    status = (durable or {}).get("runtimeStatus")
+    return getattr(status, "name", status)
+
+
+async def reextractions(client: df.DurableOrchestrationClient, call_id: str
+                        ) -> list[tuple[str, dict]]:
+    """(instance id, status JSON) of each re-extraction of the call, oldest first."""
+    found = []
+    for n in range(1, MAX_REEXTRACTIONS + 1):
+        instance_id = reextraction_id(call_id, n)
+        durable = await instance_status(client, instance_id)
+        if durable is None:
+            break
+        found.append((instance_id, durable))
+    return found
+
+
+async def runs_of(client: df.DurableOrchestrationClient, call_id: str
+                  ) -> list[tuple[str, dict]]:
+    """Every instance of the call: the first run (when its history is kept), then re-extractions."""
+    first = await instance_status(client, call_id, show_input=True)
+    return ([(call_id, first)] if first else []) + await reextractions(client, call_id)
+
+
+def live(runs: list[tuple[str, dict]]) -> list[str]:
+    return [instance_id for instance_id, durable in runs if runtime_of(durable) in LIVE_RUNTIMES]
+
+
+async def terminate_and_wait(client: df.DurableOrchestrationClient, instance_ids: list[str],
+                             reason: str, timeout: float = TERMINATE_WAIT_SECONDS) -> list[str]:
+    """Terminate the instances; the ids still live after `timeout` (empty: all ended)."""
+    for instance_id in instance_ids:
+        await client.terminate(instance_id, reason)
+    deadline = time.monotonic() + timeout
+    waiting = list(instance_ids)
+    while waiting and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        waiting = [i for i in waiting
+                   if runtime_of(await instance_status(client, i)) in LIVE_RUNTIMES]
+    return waiting
