@@ -19,7 +19,7 @@ SET ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
-.PHONY: help setup check-system demo up down status process list approve reject delete review ui \
+.PHONY: help setup check-system demo up down status process list approve reject delete reextract review ui \
         screenshots test lint eval bench clean distclean
 
 help:  ## list the targets
@@ -86,6 +86,10 @@ reject:  ## make reject CALL=<id> [REVIEWER=name]
 delete:  ## make delete CALL=<id> [FORCE=1]: the call's recording, transcripts, record and history
 	@if [ -z "$(CALL)" ]; then echo 'usage: make delete CALL=<call id> [FORCE=1]' >&2; exit 2; fi
 	@$(PY) -m stack delete $(CALL) $(if $(FORCE),--force,)
+
+reextract:  ## make reextract CALL=<id>: extract a stored call again from its transcript
+	@if [ -z "$(CALL)" ]; then echo 'usage: make reextract CALL=<call id>' >&2; exit 2; fi
+	@$(PY) -m stack reextract $(CALL)
 
 screenshots: setup  ## the review page's screenshots in docs/screenshots/ (browser tests)
 	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_review_page.py

@@ -11,7 +11,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `api.call_media`, `api.call_fields`, `api.review_page`: the review page (`GET /api/review`)
   and the keyed routes it plays and reads a call from (recording, transcript, all fields);
 - `api.call_delete`: `DELETE /api/calls/{id}`, a call removed everywhere (blobs, record,
-  durable history), with an audit entry.
+  durable history), with an audit entry;
+- `orchestrators.reextract_call`, `api.call_reextract`: `POST /api/calls/{id}/reextract`, a
+  stored call extracted again from its merged transcript (`{id}-x{n}`), reviewed like a new one.
 """
 
 import azure.durable_functions as df
@@ -32,15 +34,18 @@ from api import (
     call_delete,
     call_fields,
     call_media,
+    call_reextract,
     calls,
     purge,
     review_page,
 )
+from orchestrators import reextract_call
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 
 app.register_functions(blob_trigger.bp)
 app.register_functions(orchestrators.bp)
+app.register_functions(reextract_call.bp)
 app.register_functions(split_audio.bp)
 app.register_functions(transcribe_chunk.bp)
 app.register_functions(merge_transcript.bp)
@@ -54,3 +59,4 @@ app.register_functions(call_media.bp)
 app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)
 app.register_functions(call_delete.bp)
+app.register_functions(call_reextract.bp)

@@ -12,4 +12,10 @@ def enrich(payload: dict) -> dict:
     from callinsights import records
 
     config = settings()
-    return answer(records.enrich, blob_store(config), config, payload)
+    previous = None
+    if payload["call"].get("reextraction"):  # the record it replaces: into the history
+        from callinsights.repository import repository_for
+
+        stored = repository_for(config).get(payload["call"]["call_id"])
+        previous = stored.record if stored else None
+    return answer(records.enrich, blob_store(config), config, payload, previous)

@@ -18,7 +18,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.auth import DATA
-from api.blob_trigger import runtime_of
+from api.call_runs import runtime_of, speaking_run
 from api.calls import bad_call_id, problem, respond, stored_record
 from api.instances import REQUEST_TIMEOUT, ListingError, rpc_base_url
 from callinsights.status import LIVE_RUNTIMES
@@ -71,9 +71,10 @@ async def get_call_fields(req: func.HttpRequest, client: df.DurableOrchestration
     if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
         return refused
     call_id = req.route_params["call_id"]
-    runtime = await runtime_of(client, call_id)
+    instance_id, durable = await speaking_run(client, call_id)
+    runtime = runtime_of(durable)
     if runtime in LIVE_RUNTIMES:
-        fields = extracted_fields(await run_history(client, call_id))
+        fields = extracted_fields(await run_history(client, instance_id))
         if fields is None:
             return problem(404, f"call {call_id} has no extracted fields yet", status=runtime)
         return respond(200, {"call_id": call_id, "source": "run", "fields": fields})

@@ -13,7 +13,7 @@ import time
 
 import azure.durable_functions as df
 
-from callinsights.call_ids import MAX_REEXTRACTIONS, reextraction_id
+from callinsights.call_ids import MAX_REEXTRACTIONS, REEXTRACTION_MARK, reextraction_id
 from callinsights.status import LIVE_RUNTIMES
 
 TERMINATE_WAIT_SECONDS = 60.0
@@ -50,6 +50,23 @@ async def runs_of(client: df.DurableOrchestrationClient, call_id: str
     """Every instance of the call: the first run (when its history is kept), then re-extractions."""
     first = await instance_status(client, call_id, show_input=True)
     return ([(call_id, first)] if first else []) + await reextractions(client, call_id)
+
+
+async def speaking_run(client: df.DurableOrchestrationClient, call_id: str
+                       ) -> tuple[str, dict | None]:
+    """(instance id, status JSON with input) of the run that speaks for the call: a live
+    re-extraction (only the newest can be: one starts only when none is live), else the first
+    run (None when its history is gone)."""
+    found = await reextractions(client, call_id)
+    if found and runtime_of(found[-1][1]) in LIVE_RUNTIMES:
+        instance_id = found[-1][0]
+        return instance_id, await instance_status(client, instance_id, show_input=True)
+    return call_id, await instance_status(client, call_id, show_input=True)
+
+
+def base_call_id(instance_id: str) -> str:
+    """The call an instance belongs to: `{call_id}-x{n}` -> `{call_id}`."""
+    return instance_id.split(REEXTRACTION_MARK, 1)[0]
 
 
 def live(runs: list[tuple[str, dict]]) -> list[str]:

@@ -9,6 +9,8 @@ else is a 400. The approval body is validated here, before it enters the orchest
 history (a 400 names the corrections that do not fit their field), and the call must be awaiting
 approval (409 otherwise; 410 once its review deadline has passed). Two approvals sent at the
 same moment can both pass that check; the orchestration consumes only the first (docs/app.md).
+While a re-extraction is live it speaks for the call: its status is shown and its instance
+(`{call_id}-x{n}`) gets the approval.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import azure.functions as func
 from pydantic import ValidationError
 
 from api.auth import DATA
+from api.call_runs import runtime_of, speaking_run
 from api.listing import Cursor, first_cursor, list_page
 from callinsights import status
 from callinsights.call_ids import is_call_id
@@ -75,12 +78,23 @@ def stored_record(call_id: str) -> dict | None:
     return stored.record if stored else None
 
 
+async def current_run_status(client: df.DurableOrchestrationClient, call_id: str
+                             ) -> tuple[str, dict | None]:
+    """(instance id speaking for the call, the call status JSON); the record is read once the
+    run has ended. A live re-extraction speaks for its call (`api.call_runs.speaking_run`)."""
+    instance_id, durable = await speaking_run(client, call_id)  # with its file and upload time
+    running = runtime_of(durable) in status.LIVE_RUNTIMES
+    body = status.call_status(durable, None if running else stored_record(call_id))
+    if body is not None:
+        body["call_id"] = call_id
+        if instance_id != call_id:
+            body["extraction_id"] = instance_id
+    return instance_id, body
+
+
 async def current_status(client: df.DurableOrchestrationClient, call_id: str) -> dict | None:
-    """The call status JSON (callinsights.status), the record read once the run has ended."""
-    found = await client.get_status(call_id, show_input=True)  # its file name and upload time
-    durable = found.to_json() if found else None
-    running = (durable or {}).get("runtimeStatus") in status.LIVE_RUNTIMES
-    return status.call_status(durable, None if running else stored_record(call_id))
+    """The call status JSON (callinsights.status)."""
+    return (await current_run_status(client, call_id))[1]
 
 
 @bp.route(route="calls/{call_id}/status", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -168,7 +182,7 @@ async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationCli
         decision = parse_approval(req)
     except ValueError as exc:
         return problem(400, str(exc), fields=correction_errors(_corrections_of(req)))
-    current = await current_status(client, call_id)
+    instance_id, current = await current_run_status(client, call_id)
     if current is None:
         return problem(404, f"no call {call_id}")
     if deadline_passed(current, datetime.now(UTC)):
@@ -179,7 +193,7 @@ async def approve_call(req: func.HttpRequest, client: df.DurableOrchestrationCli
         return problem(409, f"call {call_id} is not awaiting approval", status=current["status"])
     payload = {**decision.model_dump(mode="json"), "decided_at": datetime.now(UTC).isoformat()}
     try:
-        await client.raise_event(call_id, APPROVAL_EVENT, payload)
+        await client.raise_event(instance_id, APPROVAL_EVENT, payload)
     except Exception as exc:  # the instance finished between the check and the event
         return problem(409, f"call {call_id} is not awaiting approval: {exc}")
     url = call_url(req, call_id)

@@ -6,6 +6,9 @@ lists them; then the stored records (Completed, Rejected, Failed), newest `call_
 then by call id. A page holds at most `limit` calls and may hold fewer (even none) while more
 follow: a client keeps passing the response's `continuation` back until it is null. The token
 is opaque (base64 JSON of the phase and the task hub's token or the last record's key).
+A live re-extraction (`reextract_call`, instance `{call_id}-x{n}`) is listed as its call, live,
+with `extraction_id`; its record is then skipped in the records phase. Ended re-extractions
+are not listed: their call is its record.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from dataclasses import dataclass
 
 import azure.durable_functions as df
 
-from api.instances import instances_page
+from api.call_runs import base_call_id
+from api.instances import all_instances, instances_page
 from callinsights import status as call_status
 from callinsights.repository.base import CallRepository
 from callinsights.schema import CallStatus
 from callinsights.status import ACTIVE_RUNTIMES, ENDED_BADLY_RUNTIMES, LIVE_RUNTIMES
 from orchestrators import ORCHESTRATOR
+from orchestrators.reextract_call import REEXTRACT_ORCHESTRATOR
 
 LIVE_STATUSES = {CallStatus.PENDING, CallStatus.RUNNING, CallStatus.AWAITING_APPROVAL,
                  CallStatus.FAILED}
@@ -88,6 +93,11 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
     instances, following = await instances_page(client, _statuses(wanted), limit, token)
     calls = []
     for durable in instances:
+        if durable.get("name") == REEXTRACT_ORCHESTRATOR:
+            if durable.get("runtimeStatus") in LIVE_RUNTIMES and (
+                    body := _as_call(durable)) and (wanted is None or body["status"] == wanted):
+                calls.append(body)  # an ended re-extraction's call is listed from its record
+            continue
         if durable.get("name") not in (None, ORCHESTRATOR):
             continue
         ended = durable.get("runtimeStatus") in ENDED_BADLY_RUNTIMES
@@ -108,7 +118,10 @@ async def _records_page(client: df.DurableOrchestrationClient, repository: CallR
     records, last = repository.page(status=wanted.value if wanted else None, limit=limit,
                                     after=after)
     calls = []
+    reextracting = await _live_reextractions(client) if records else set()
     for record in records:
+        if record["id"] in reextracting:
+            continue  # listed live, with its re-extraction
         if record.get("status") == CallStatus.FAILED and await _running(client, record["id"]):
             continue  # a failed call uploaded again: listed live, with its new run
         calls.append(call_status.from_record(record))
@@ -119,3 +132,19 @@ async def _running(client: df.DurableOrchestrationClient, call_id: str) -> bool:
     found = await client.get_status(call_id)
     runtime = found.runtime_status.name if found and found.runtime_status else None
     return runtime in LIVE_RUNTIMES
+
+
+def _as_call(durable: dict) -> dict | None:
+    """A live re-extraction as its call's row: the call id, and the instance as `extraction_id`."""
+    body = call_status.call_status(durable)
+    if body:
+        body["call_id"] = base_call_id(durable["instanceId"])
+        body["extraction_id"] = durable["instanceId"]
+    return body
+
+
+async def _live_reextractions(client: df.DurableOrchestrationClient) -> set[str]:
+    """The calls with a live re-extraction (their record is shown live, not twice)."""
+    return {base_call_id(instance["instanceId"])
+            async for instance in all_instances(client, LIVE_RUNTIMES)
+            if instance.get("name") == REEXTRACT_ORCHESTRATOR}

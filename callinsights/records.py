@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from callinsights import extractions
 from callinsights.ai import provider
 from callinsights.call_ids import call_id_from_digest, digest_of_bytes
 from callinsights.review import apply_review, record_status
@@ -70,11 +71,12 @@ def _base(call: dict, status: CallStatus, processed_at: str) -> dict[str, Any]:
 
 
 def build_record(*, call: dict, status: CallStatus, fields: dict, review: dict,
-                 transcript: dict, meta: dict) -> dict:
-    """A finished call (Completed or Rejected): extraction, review, transcript and metadata."""
+                 transcript: dict, meta: dict, extractions: list[dict] | None = None) -> dict:
+    """A finished call (Completed or Rejected): extraction, review, transcript and metadata,
+    and the history of its extractions (`callinsights.extractions`), the current one first."""
     return {**_base(call, status, meta["processed_at"]),
             "review": review, "extraction": fields, "transcript": transcript,
-            "metadata": meta, "error": None}
+            "metadata": meta, "error": None, "extractions": extractions or []}
 
 
 def failure_record(*, call: dict, stage: str, reason: str, meta: dict) -> dict:
@@ -107,11 +109,18 @@ def models_used(settings: Settings, extraction: dict | None) -> dict:
     return models
 
 
-def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
+def extraction_id(call: dict) -> str:
+    """The instance that made this extraction: a re-extraction's, else the call's own run."""
+    return (call.get("reextraction") or {}).get("instance_id") or call["call_id"]
+
+
+def enrich(store: BlobStore, settings: Settings, payload: dict,
+           previous: dict | None = None) -> dict:
     """Apply the review, add the metadata and transcript text, park the record in a blob.
 
     The record carries the whole transcript text, which may exceed the 45 KB activity payload
-    limit, so it travels to `store` by blob name.
+    limit, so it travels to `store` by blob name. `previous` is the stored record a
+    re-extraction replaces: its extraction moves into the `extractions` history.
     """
     call, merged, extraction = payload["call"], payload["transcript"], payload["extraction"]
     text = Transcript.model_validate(
@@ -124,8 +133,11 @@ def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
     transcript = {"blob": merged["blob"], "text": text, "language": merged.get("language"),
                   "duration": merged.get("duration"), "words": merged.get("words")}
     status = record_status(review["outcome"])
+    current = extractions.entry(instance_id=extraction_id(call), at=payload["processed_at"],
+                                extraction=extraction, review=review, status=str(status))
     record = build_record(call=call, status=status, fields=fields, review=review,
-                          transcript=transcript, meta=meta)
+                          transcript=transcript, meta=meta,
+                          extractions=extractions.history(current, previous))
     name = record_blob_name(call["call_id"])
     store.write_json(settings.transcripts_container, name, record)
     return {"record_blob": name, "id": record["id"], "status": str(status)}

@@ -1,4 +1,5 @@
-"""Orchestrations: `process_call` (one recorded call, upload to stored record)."""
+"""Orchestrations: `process_call` (one recorded call, upload to stored record) and, in
+`orchestrators.reextract_call`, `reextract_call` (a stored call extracted again)."""
 
 from orchestrators.process_call import ORCHESTRATOR, bp
 

@@ -15,20 +15,14 @@ Instances without an orchestration version replay their original steps (`legacy`
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import azure.durable_functions as df
 
-from callinsights import review
-from callinsights.records import empty_fields
-from callinsights.settings import MAX_APPROVAL_DEADLINE_SECONDS
-from orchestrators import approval, fan_out, legacy
+from orchestrators import fan_out, legacy, steps
 from orchestrators.run import MAX_REASON, Run, StageFailed, Steps, activity_reason, iso
 
 bp = df.Blueprint()
 
 ORCHESTRATOR = "process_call"  # the function's name below: what starters and listings use
-DEFAULT_DEADLINE_SECONDS = 72 * 3600.0
 
 
 @bp.orchestration_trigger(context_name="context")
@@ -60,44 +54,9 @@ def _pipeline(run: Run) -> Steps:
     merged = yield from run.call_activity("merge_transcript", {
         "call_id": call_id, "chunks": transcribed,
         "duration": (split.get("audio") or {}).get("duration")})
-    run.enter("extracting")
-    if merged.get("words") == 0:  # silence: nothing to extract, nothing to review
-        run.log("no speech in the recording")
-        extraction = {"fields": empty_fields(), "usage": {}, "model": None}
-        decided = review.review_input(review.Outcome.AUTO_ACCEPTED, {})
-    else:
-        extraction = yield from run.call_activity(
-            "extract", {"call_id": call_id, "transcript_blob": merged["blob"]})
-        decided = yield from _review(run, extraction["fields"])
-    run.enter("enriching")
-    enriched = yield from run.call_activity("enrich", {
-        "call": run.call, "audio": {**(split.get("audio") or {}), "chunks": len(chunks)},
-        "transcript": merged, "extraction": extraction, "review": decided,
-        "stage_seconds": run.stage_seconds, "processed_at": iso(run.now)})
-    run.enter("storing")
-    stored = yield from run.call_activity("store", {"call_id": call_id,
-                                                    "record_blob": enriched["record_blob"]})
-    run.enter("done")
-    return {"call_id": call_id, "status": enriched["status"], "outcome": decided["outcome"],
-            "record_id": stored["id"]}
-
-
-def deadline_seconds(run: Run) -> float:
-    """The policy's deadline; new instances keep it under the extension's longest short timer."""
-    seconds = float(run.policy.get("approval_deadline_seconds", DEFAULT_DEADLINE_SECONDS))
-    return seconds if run.legacy else min(seconds, MAX_APPROVAL_DEADLINE_SECONDS - 1)
-
-
-def _review(run: Run, fields: dict) -> Steps:
-    """Ask a person when a field is not confident; the deadline stores the call unreviewed."""
-    flagged = review.flag_fields(fields, float(run.policy.get(
-        "confidence_threshold", review.DEFAULT_CONFIDENCE_THRESHOLD)))
-    if not flagged:
-        return review.review_input(review.Outcome.AUTO_ACCEPTED, {})
-    deadline = run.now + timedelta(seconds=deadline_seconds(run))
-    run.enter("awaiting_approval", flagged=review.status_view(flagged), deadline=iso(deadline))
-    wait = legacy.await_decision if run.legacy else approval.await_decision
-    return (yield from wait(run, flagged, deadline))
+    extraction, decided = yield from steps.extract_and_review(run, merged)
+    audio = {**(split.get("audio") or {}), "chunks": len(chunks)}
+    return (yield from steps.enrich_and_store(run, audio, merged, extraction, decided))
 
 
 def _record_failure(run: Run, failure: StageFailed) -> Steps:

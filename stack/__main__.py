@@ -1,5 +1,5 @@
-"""`python -m stack demo|up|down|status|review|process|list|approve|reject|delete` (what `make`
-runs)."""
+"""`python -m stack demo|up|down|status|review|process|list|approve|reject|delete|reextract`
+(what `make` runs)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     delete.add_argument("call_id")
     delete.add_argument("--force", action="store_true",
                         help="terminate it first if it is running or awaiting approval")
+    again = sub.add_parser("reextract", help="extract a stored call again from its transcript")
+    again.add_argument("call_id")
     return top
 
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                                            args.corrections),
         "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),
         "delete": lambda: commands.delete(cfg, args.call_id, args.force),
+        "reextract": lambda: commands.reextract(cfg, args.call_id),
     }
     try:
         return actions[args.command]()

@@ -82,6 +82,10 @@ class CallsApi:
         query = "?force=true" if force else ""
         return self.request("DELETE", f"/api/calls/{call_id}{query}", keyed=True)
 
+    def reextract(self, call_id: str) -> Response:
+        """POST a re-extraction from the stored transcript: 202, 404, or 409 with the reason."""
+        return self.request("POST", f"/api/calls/{call_id}/reextract", keyed=True)
+
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""
         path = (f"/runtime/webhooks/durabletask/instances/{call_id}"

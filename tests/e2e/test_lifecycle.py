@@ -1,5 +1,6 @@
 """A call's lifecycle on the local stack: deleted everywhere, 409 while it waits, forced, and
-the same upload processed again as a new call afterwards.
+the same upload processed again as a new call afterwards; extracted again from its stored
+transcript, reviewed through the same approval route, with the extraction history.
 
 Every call goes to review here (threshold 0.99), so one short rendered call covers each state:
 awaiting approval (delete refused, then forced) and stored (deleted after approval).
@@ -22,6 +23,7 @@ from tests.speech import rendered
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CITY, REGION, PRODUCT = "Tulsa", "Oklahoma", "walk-in cooler"
+AGAIN = ("Omaha", "Nebraska", "ice machine")  # the re-extracted call
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +120,52 @@ def test_after_deletion_the_same_upload_is_a_new_call_and_force_deletes_it(stack
     assert resp.body["removed"]["recordings"] == 1 and resp.body["removed"]["records"] == 0
     assert_gone(stack, sub)
     assert [e["forced"] for e in audit_entries(stack, sub.call_id)] == [False, True]
+
+
+def reextract(stack: LocalStack, call_id: str):
+    return stack.api.request("POST", f"/api/calls/{call_id}/reextract", keyed=True)
+
+
+def test_reextraction_is_reviewed_like_a_new_call_and_keeps_the_history(stack, audio_dir):
+    sub = waiting(stack, rendered(noname_turns(*AGAIN), audio_dir, "lifecycle_reextract"))
+    assert reextract(stack, sub.call_id).status == 409  # still awaiting approval
+    assert stack.api.decide(sub.call_id, "approve", reviewer="first").status == 202
+    first = stack.follow([sub], settled=TERMINAL)[sub.call_id]["record"]
+    assert [e["instance_id"] for e in first["extractions"]] == [sub.call_id]
+
+    started = reextract(stack, sub.call_id)
+    assert started.status == 202, started.body
+    assert started.body["extraction_id"] == f"{sub.call_id}-x1"
+    assert reextract(stack, sub.call_id).status == 409  # one at a time
+    state = stack.follow([sub])[sub.call_id]
+    assert state["status"] == "AwaitingApproval", state  # below the threshold: a person decides
+    assert state["call_id"] == sub.call_id and state["extraction_id"] == f"{sub.call_id}-x1"
+    listed = [c for c in stack.api.list(None) if c["call_id"] == sub.call_id]
+    assert [c["status"] for c in listed] == ["AwaitingApproval"]  # once, live
+    assert not any("-x" in c["call_id"] for c in stack.api.list(None))
+
+    assert stack.api.decide(sub.call_id, "approve", reviewer="second").status == 202
+    record = stack.follow([sub], settled=TERMINAL)[sub.call_id]["record"]
+    assert record["review"]["reviewer"] == "second"
+    top, previous = record["extractions"]
+    assert top["instance_id"] == f"{sub.call_id}-x1" and top["outcome"] == "approved"
+    assert previous["instance_id"] == sub.call_id and previous["review"]["reviewer"] == "first"
+    assert previous["fields"] == first["extraction"]
+    assert {"schema_version", "prompt_version", "model", "at"} <= top.keys()
+    assert record["transcript"]["text"] == first["transcript"]["text"]
+
+    gone = stack.api.delete(sub.call_id)  # deletion finds and purges both runs
+    assert gone.status == 200 and gone.body["removed"]["histories"] == 2, gone.body
+    assert_gone(stack, sub)
+
+
+def test_reextraction_of_an_unknown_or_failed_call(stack, tmp_path):
+    assert reextract(stack, "0" * 32).status == 404
+    assert stack.api.request("POST", "/api/calls/bad/reextract", keyed=True).status == 400
+    assert stack.api.request("POST", "/api/calls/" + "0" * 32 + "/reextract").status == 401
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"this is not audio at all " * 400)
+    sub, state = stack.run(broken)
+    assert state["status"] == "Failed", state
+    refused = reextract(stack, sub.call_id)
+    assert refused.status == 409 and "transcript" in refused.body["reason"], refused.body

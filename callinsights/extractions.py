@@ -1,0 +1,49 @@
+"""A record's `extractions` history: every extraction of the call, the current one on top.
+
+Each entry names what produced it (instance id, schema and prompt versions, model, time) and
+how it ended (outcome, status). The current entry's fields are the record's `extraction`; when
+a re-extraction replaces it, the entry moves down carrying its fields, review and stage timings,
+so nothing a reviewer decided is lost.
+"""
+
+from __future__ import annotations
+
+
+def entry(*, instance_id: str, at: str, extraction: dict, review: dict, status: str) -> dict:
+    """The current extraction's history entry (its fields stay in the record's `extraction`)."""
+    return {"instance_id": instance_id, "at": at,
+            "schema_version": extraction.get("schema_version"),
+            "prompt_version": extraction.get("prompt_version"),
+            "model": extraction.get("model"), "deployment": extraction.get("deployment"),
+            "outcome": review.get("outcome"), "status": status}
+
+
+def _current_entry(record: dict) -> dict:
+    """The record's own extraction as a history entry (records stored before the history)."""
+    listed = record.get("extractions") or []
+    if listed:
+        return listed[0]
+    meta = record.get("metadata") or {}
+    chat = (meta.get("models") or {}).get("chat") or {}
+    versions = (meta.get("models") or {}).get("extraction") or {}
+    return {"instance_id": record.get("call_id"), "at": meta.get("processed_at"),
+            "schema_version": versions.get("schema_version", meta.get("schema_version")),
+            "prompt_version": versions.get("prompt_version"), "model": chat.get("model"),
+            "deployment": chat.get("deployment"),
+            "outcome": (record.get("review") or {}).get("outcome"), "status": record.get("status")}
+
+
+def history(current: dict, previous: dict | None) -> list[dict]:
+    """`current` on top, then the previous record's extraction (with its fields) and its history.
+
+    Idempotent: when `previous` already is this extraction (a retried step), its history is kept.
+    """
+    if not previous or previous.get("extraction") is None:
+        return [current]
+    top = _current_entry(previous)
+    older = (previous.get("extractions") or [])[1:]
+    if top.get("instance_id") == current["instance_id"]:
+        return [current, *older]
+    moved = {**top, "fields": previous.get("extraction"), "review": previous.get("review"),
+             "stage_seconds": (previous.get("metadata") or {}).get("stage_seconds")}
+    return [current, moved, *older]
