@@ -25,6 +25,7 @@ KINDS = ("email", "phone", "card", "ssn", "account")
 MIN_DIGITS = 7  # a shorter run (a zip code, a street number, "the last four") is not masked
 CONTEXT_WORDS = 6  # words before a run searched for what it is ("my social security number")
 MAX_EMAIL_TOKENS = 8  # longest "name at domain dot com" said aloud, in words
+MAX_MISHEARD_AT = 3  # words between "rosa.diaz" and "gmail.com" when the "at" was misheard
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _EDGE_PUNCT = "\"'()[]{}<>.,;:!?"
@@ -32,6 +33,7 @@ _TRAILING = re.compile(r"[.,;:!?\"')\]]+$")
 _AMOUNT = re.compile(r"[$€£¥%]|^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d{1,2}$|^\d+(k|m|st|nd|rd|th)$")
 _DATE = re.compile(
     r"^\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})$|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}:\d{2}")
+_DOTTED_LOCAL = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")
 _SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 _DIGITS_TOKEN = re.compile(r"^[\d()\-./]*\d[\d()\-./]*$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -241,6 +243,11 @@ def _email_spans(tokens: Sequence[str]) -> list[Span]:
                 r"[a-z0-9._-]+", cores[start - 2]):
             start -= 2  # "john dot smith at ..."
         spans.append(Span(start, end, "email"))
+    for i, core in enumerate(cores):  # "rosa.diaz as a gmail.com": the "at" misheard
+        if _DOTTED_LOCAL.fullmatch(core) and core.rsplit(".", 1)[-1] not in _TLDS:
+            end = _spoken_email_end(cores, i)
+            if end is not None and end - i <= MAX_MISHEARD_AT + 1:
+                spans.append(Span(i, end, "email"))
     return spans
 
 
@@ -281,13 +288,37 @@ def redact_text(text: str) -> str:
     return " ".join(out)
 
 
+def _attached(words: Sequence[str]) -> list[list[int]]:
+    """Word positions grouped into what was written as one token: recognisers split
+    "rosa.diaz@gmail.com" into "rosa", ".diaz", "@gmail", ".com", and "$20,000" into "$20",
+    ",000"."""
+    groups: list[list[int]] = []
+    for position, word in enumerate(words):
+        piece = word.strip()
+        if groups and len(piece) > 1 and piece[0] in ".@_," and piece[1].isalnum():
+            groups[-1].append(position)
+        else:
+            groups.append([position])
+    return groups
+
+
+def _joined(words: Sequence[Word]) -> str:
+    """A segment's text from its words, pieces of one written token kept together."""
+    texts = [w.word.strip() for w in words]
+    return " ".join("".join(texts[p] for p in group) for group in _attached(texts))
+
+
 def _redact_words(segments: list[Segment]) -> list[Segment]:
     """Spans found over the words of consecutive segments (a number may cross a segment)."""
     flat = [(si, wi) for si, s in enumerate(segments) for wi in range(len(s.words))]
+    groups = _attached([segments[si].words[wi].word for si, wi in flat])
+    tokens = ["".join(segments[flat[p][0]].words[flat[p][1]].word.strip() for p in group)
+              for group in groups]
     kinds: dict[tuple[int, int], tuple[str, int]] = {}  # word -> (kind, span number)
-    for number, span in enumerate(find_spans([segments[si].words[wi].word for si, wi in flat])):
-        for position in range(span.start, span.end):
-            kinds[flat[position]] = (span.kind, number)
+    for number, span in enumerate(find_spans(tokens)):
+        for group in groups[span.start:span.end]:
+            for position in group:
+                kinds[flat[position]] = (span.kind, number)
     if not kinds:
         return segments
     out = []
@@ -306,8 +337,7 @@ def _redact_words(segments: list[Segment]) -> list[Segment]:
                     "word": _masked(word.word, word.word, mark[0]), "probability": None}))
             previous = mark
         if words != segment.words:
-            segment = segment.model_copy(update={
-                "words": words, "text": " ".join(w.word.strip() for w in words)})
+            segment = segment.model_copy(update={"words": words, "text": _joined(words)})
         out.append(segment)
     return out
 

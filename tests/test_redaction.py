@@ -52,6 +52,7 @@ MASKED = [
     ("it's john dot smith at gmail dot com thanks", "email"),
     ("write to rosa at clearview windows dot com", "email"),
     ("at jsmith at example.org for the quote", "email"),
+    ("It is rosa.die as a gmail.com. Thank you.", "email"),  # "at" misheard (Whisper base)
 ]
 
 KEPT = [
@@ -73,6 +74,8 @@ KEPT = [
     "we have three kids, two dogs and one cat",
     "a budget of eighteen thousand five hundred",
     "double glazing for two windows",
+    "see clearview.com for the catalog",
+    "Mr. Smith said it costs 2.5 million",
 ]
 
 
@@ -139,6 +142,23 @@ def test_transcript_words_keep_their_times_across_segments() -> None:
         before.segments[0].start, before.segments[0].end, before.segments[1].start,
         before.segments[1].end)
     assert not re.search(r"\b(one|two|three|five|seven|nine|oh)\b", after.text)
+
+
+def test_words_split_at_dots_are_read_as_one_address() -> None:
+    """Whisper's words for "rosa.die as a gmail.com." (the "at" misheard)."""
+    pieces = ["It", "is", "rosa", ".die", "as", "a", "gmail", ".com.", "Thank", "you."]
+    words = [Word(start=i, end=i + 0.5, word=p) for i, p in enumerate(pieces)]
+    [segment] = redact_transcript(Transcript(segments=[_segment(words)])).segments
+    assert segment.text == "It is [redacted:email]. Thank you."
+    mask = segment.words[2]
+    assert (mask.start, mask.end) == (2, 7.5)
+
+
+def test_a_rebuilt_segment_keeps_amounts_written_in_pieces() -> None:
+    pieces = ["about", "$20", ",000.", "Call", "555", "-867", "-5309."]
+    words = [Word(start=i, end=i + 0.5, word=p) for i, p in enumerate(pieces)]
+    [segment] = redact_transcript(Transcript(segments=[_segment(words)])).segments
+    assert segment.text == "about $20,000. Call [redacted:phone]."
 
 
 def test_transcript_without_words_masks_segment_text() -> None:
