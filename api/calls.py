@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import azure.durable_functions as df
@@ -26,7 +27,7 @@ from pydantic import ValidationError
 
 from api.auth import DATA
 from api.call_runs import runtime_of, speaking_run
-from api.listing import Cursor, first_cursor, list_page
+from api.listing import Cursor, Dates, first_cursor, list_page
 from callinsights import status
 from callinsights.call_ids import is_call_id
 from callinsights.review import correction_errors, deadline_passed, validation_reason
@@ -37,6 +38,7 @@ from orchestrators.approval import APPROVAL_EVENT
 bp = df.Blueprint()
 
 DEFAULT_LIMIT = 100
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_LIMIT = 1000
 
 
@@ -123,6 +125,26 @@ async def get_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
     return respond(200, body)
 
 
+def date_parameter(req: func.HttpRequest, name: str) -> str | None:
+    """A `YYYY-MM-DD` query parameter, or None; ValueError (a 400) for anything else."""
+    raw = (req.params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a date, YYYY-MM-DD") from exc
+
+
+def list_dates(req: func.HttpRequest) -> Dates:
+    dates = Dates(date_parameter(req, "from"), date_parameter(req, "to"))
+    if dates.date_from and dates.date_to and dates.date_from > dates.date_to:
+        raise ValueError("from must not be after to")
+    return dates
+
+
 def list_parameters(req: func.HttpRequest) -> tuple[CallStatus | None, int, Cursor | None]:
     """(status filter, page size, where to start); ValueError carries the reason for a 400."""
     wanted = status.status_filter(req.params.get("status"))
@@ -136,7 +158,7 @@ def list_parameters(req: func.HttpRequest) -> tuple[CallStatus | None, int, Curs
     return wanted, limit, Cursor.decode(token) if token else first_cursor(wanted)
 
 
-@bp.route(route="calls", methods=["GET"], auth_level=DATA.auth_level)
+@bp.route(route="calls", methods=["GET"], auth_level=DATA.auth_level)  # ?status=&from=&to=
 @bp.durable_client_input(client_name="client")
 async def list_calls(req: func.HttpRequest, client: df.DurableOrchestrationClient
                      ) -> func.HttpResponse:
@@ -144,9 +166,10 @@ async def list_calls(req: func.HttpRequest, client: df.DurableOrchestrationClien
         return refused
     try:
         wanted, limit, cursor = list_parameters(req)
+        dates = list_dates(req)
     except ValueError as exc:
         return problem(400, str(exc))
-    page = await list_page(client, _repository(), wanted, limit, cursor)
+    page = await list_page(client, _repository(), wanted, limit, cursor, dates)
     return respond(200, {"calls": page.calls, "count": len(page.calls),
                          "continuation": page.continuation})
 

@@ -6,9 +6,10 @@ lists them; then the stored records (Completed, Rejected, Failed), newest `call_
 then by call id. A page holds at most `limit` calls and may hold fewer (even none) while more
 follow: a client keeps passing the response's `continuation` back until it is null. The token
 is opaque (base64 JSON of the phase and the task hub's token or the last record's key).
-A live re-extraction (`reextract_call`, instance `{call_id}-x{n}`) is listed as its call, live,
-with `extraction_id`; its record is then skipped in the records phase. Ended re-extractions
-are not listed: their call is its record.
+`from` / `to` (`YYYY-MM-DD`, inclusive) keep the calls whose `call_date` (upload date) falls in
+that range, in both phases. A live re-extraction (`reextract_call`, instance `{call_id}-x{n}`)
+is listed as its call, live, with `extraction_id`; its record is then skipped in the records
+phase. Ended re-extractions are not listed: their call is its record.
 """
 
 from __future__ import annotations
@@ -73,11 +74,31 @@ def first_cursor(wanted: CallStatus | None) -> Cursor | None:
     return Cursor("records")
 
 
+@dataclass(frozen=True)
+class Dates:
+    """`call_date` from .. to (`YYYY-MM-DD`, inclusive; either may be open)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def holds(self, call_date: str | None) -> bool:
+        if not (self.date_from or self.date_to):
+            return True
+        return bool(call_date) and (self.date_from or "") <= call_date <= (
+            self.date_to or "9999-12-31")
+
+
+def _listed(body: dict | None, wanted: CallStatus | None, dates: Dates) -> bool:
+    return bool(body and body["call_id"] and (wanted is None or body["status"] == wanted)
+                and dates.holds(body.get("call_date")))
+
+
 async def list_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                    wanted: CallStatus | None, limit: int, cursor: Cursor) -> Page:
+                    wanted: CallStatus | None, limit: int, cursor: Cursor,
+                    dates: Dates = Dates()) -> Page:
     if cursor.phase == "live":
-        return await _live_page(client, repository, wanted, limit, cursor.token)
-    return await _records_page(client, repository, wanted, limit, cursor.after)
+        return await _live_page(client, repository, wanted, limit, cursor.token, dates)
+    return await _records_page(client, repository, wanted, limit, cursor.after, dates)
 
 
 def _statuses(wanted: CallStatus | None) -> list[str]:
@@ -89,13 +110,14 @@ def _statuses(wanted: CallStatus | None) -> list[str]:
 
 
 async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                     wanted: CallStatus | None, limit: int, token: str | None) -> Page:
+                     wanted: CallStatus | None, limit: int, token: str | None,
+                     dates: Dates) -> Page:
     instances, following = await instances_page(client, _statuses(wanted), limit, token)
     calls = []
     for durable in instances:
         if durable.get("name") == REEXTRACT_ORCHESTRATOR:
-            if durable.get("runtimeStatus") in LIVE_RUNTIMES and (
-                    body := _as_call(durable)) and (wanted is None or body["status"] == wanted):
+            if durable.get("runtimeStatus") in LIVE_RUNTIMES and _listed(
+                    body := _as_call(durable), wanted, dates):
                 calls.append(body)  # an ended re-extraction's call is listed from its record
             continue
         if durable.get("name") not in (None, ORCHESTRATOR):
@@ -104,7 +126,7 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
         if ended and repository.get(durable["instanceId"]):
             continue  # its stored record is listed with the records
         body = call_status.call_status(durable)
-        if body and body["call_id"] and (wanted is None or body["status"] == wanted):
+        if _listed(body, wanted, dates):
             calls.append(body)
     if following:
         return Page(calls, Cursor("live", token=following).encode())
@@ -113,10 +135,11 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
 
 
 async def _records_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                        wanted: CallStatus | None, limit: int, after: tuple[str, str] | None
-                        ) -> Page:
+                        wanted: CallStatus | None, limit: int, after: tuple[str, str] | None,
+                        dates: Dates) -> Page:
     records, last = repository.page(status=wanted.value if wanted else None, limit=limit,
-                                    after=after)
+                                    after=after, date_from=dates.date_from,
+                                    date_to=dates.date_to)
     calls = []
     reextracting = await _live_reextractions(client) if records else set()
     for record in records:

@@ -168,6 +168,21 @@ def test_listing_everything_runs_through_instances_then_records(host):
     finish(host, live)
 
 
+def test_listing_filters_by_call_date(host):
+    live = start(host, fresh_id("live-today"))  # dated today (its start): outside the range
+    stored = {day: fresh_id(f"dated-{day}") for day in range(1, 5)}
+    for day, call_id in stored.items():
+        host.records.upsert(record(call_id, "Completed", f"2031-05-0{day}"))
+    listed, _ = list_all(host, "from=2031-05-02&to=2031-05-03&limit=1")
+    assert [c["call_id"] for c in listed] == [stored[3], stored[2]]
+    only, _ = list_all(host, "status=Completed&from=2031-05-04")
+    assert [c["call_id"] for c in only] == [stored[4]]
+    for bad in ("from=2031-5-1", "to=tomorrow", "from=2031-05-03&to=2031-05-01"):
+        code, body = get(host, f"/api/calls?{bad}", key=True)
+        assert code == 400 and bad.split("=")[0] in body["error"], (bad, body)
+    finish(host, live)
+
+
 def test_listing_rejects_a_continuation_it_did_not_hand_out(host):
     code, body = get(host, "/api/calls?continuation=bm90IGEgdG9rZW4", key=True)
     assert code == 400 and "continuation" in body["error"]

@@ -95,6 +95,22 @@ def test_query_by_status_and_date(repo: CallRepository):
     assert [r["id"] for r in newest] == ["q3", "q2", "q1"]
 
 
+def test_pages_keep_to_a_call_date_range(repo: CallRepository):
+    prefix = uuid.uuid4().hex[:6]
+    for day in range(1, 6):
+        repo.create(record(f"{prefix}-{day}", call_date=f"2031-07-0{day}"))
+    seen, after = [], None
+    while True:
+        page, after = repo.page(limit=2, after=after, date_from="2031-07-02",
+                                date_to="2031-07-04")
+        seen.extend(r["id"] for r in page)
+        if after is None:
+            break
+    assert seen == [f"{prefix}-4", f"{prefix}-3", f"{prefix}-2"]
+    since, _ = repo.page(limit=10, date_from="2031-07-05")
+    assert [r["id"] for r in since if r["id"].startswith(prefix)] == [f"{prefix}-5"]
+
+
 def test_factory_picks_sqlite_without_cosmos(tmp_path):
     settings = Settings.from_env({"RECORDS_SQLITE_PATH": str(tmp_path / "x" / "r.sqlite")})
     assert isinstance(repository_for(settings), SqliteRepository)

@@ -58,9 +58,11 @@ class CallRepository(Protocol):
         ...
 
     def page(self, *, status: str | None = None, limit: int = 100,
-             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
+             after: PageKey | None = None, date_from: str | None = None,
+             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
         """Up to `limit` records after `after`, newest `call_date` first (then id, descending),
-        and the key to pass as `after` for the next page (None on the last page)."""
+        `call_date` within `date_from`..`date_to` (inclusive, either open), and the key to pass
+        as `after` for the next page (None on the last page)."""
         ...
 
     def delete(self, call_id: str) -> bool:

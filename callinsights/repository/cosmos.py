@@ -69,6 +69,19 @@ def _container(settings: Settings) -> ContainerProxy:
             settings.cosmos_container)
 
 
+def _filters(status: str | None, date_from: str | None, date_to: str | None
+             ) -> tuple[list[str], list[dict]]:
+    """WHERE clauses and parameters for a status and an inclusive `call_date` range."""
+    clauses, params = [], []
+    for sql, name, value in (("c.status = @status", "@status", status),
+                             ("c.call_date >= @date_from", "@date_from", date_from),
+                             ("c.call_date <= @date_to", "@date_to", date_to)):
+        if value:
+            clauses.append(sql)
+            params.append({"name": name, "value": value})
+    return clauses, params
+
+
 class CosmosRepository(RepositoryBase):
     def __init__(self, settings: Settings) -> None:
         self._container = _container(settings)
@@ -114,13 +127,7 @@ class CosmosRepository(RepositoryBase):
 
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
-        clauses, params = [], []
-        for sql, name, value in (("c.status = @status", "@status", status),
-                                 ("c.call_date >= @date_from", "@date_from", date_from),
-                                 ("c.call_date <= @date_to", "@date_to", date_to)):
-            if value:
-                clauses.append(sql)
-                params.append({"name": name, "value": value})
+        clauses, params = _filters(status, date_from, date_to)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         items = self._container.query_items(
             f"SELECT * FROM c{where} ORDER BY c.call_date DESC", parameters=params,
@@ -133,12 +140,10 @@ class CosmosRepository(RepositoryBase):
         return records
 
     def page(self, *, status: str | None = None, limit: int = 100,
-             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
+             after: PageKey | None = None, date_from: str | None = None,
+             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
         """Keyset paging; the ORDER BY needs the (call_date, id) composite index (cosmos.bicep)."""
-        clauses, params = [], []
-        if status:
-            clauses.append("c.status = @status")
-            params.append({"name": "@status", "value": status})
+        clauses, params = _filters(status, date_from, date_to)
         if after:
             clauses.append("(c.call_date < @date OR (c.call_date = @date AND c.id < @id))")
             params.extend([{"name": "@date", "value": after[0]},

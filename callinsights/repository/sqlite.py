@@ -38,6 +38,18 @@ CREATE INDEX IF NOT EXISTS records_date_id ON records (call_date, id);
 """
 
 
+def _filters(status: str | None, date_from: str | None, date_to: str | None
+             ) -> tuple[list[str], list[str]]:
+    """WHERE clauses and parameters for a status and an inclusive `call_date` range."""
+    clauses, params = [], []
+    for sql, value in (("status = ?", status), ("call_date >= ?", date_from),
+                       ("call_date <= ?", date_to)):
+        if value:
+            clauses.append(sql)
+            params.append(value)
+    return clauses, params
+
+
 class SqliteRepository(RepositoryBase):
     def __init__(self, path: str | Path) -> None:
         self._path = Path(path)
@@ -94,12 +106,7 @@ class SqliteRepository(RepositoryBase):
 
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
-        clauses, params = [], []
-        for sql, value in (("status = ?", status), ("call_date >= ?", date_from),
-                           ("call_date <= ?", date_to)):
-            if value:
-                clauses.append(sql)
-                params.append(value)
+        clauses, params = _filters(status, date_from, date_to)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._connect() as db:
             rows = db.execute(f"SELECT body FROM records {where} "
@@ -108,11 +115,9 @@ class SqliteRepository(RepositoryBase):
         return [json.loads(row[0]) for row in rows]
 
     def page(self, *, status: str | None = None, limit: int = 100,
-             after: PageKey | None = None) -> tuple[list[dict], PageKey | None]:
-        clauses, params = [], []
-        if status:
-            clauses.append("status = ?")
-            params.append(status)
+             after: PageKey | None = None, date_from: str | None = None,
+             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
+        clauses, params = _filters(status, date_from, date_to)
         if after:
             clauses.append("(call_date < ? OR (call_date = ? AND id < ?))")
             params.extend([after[0], after[0], after[1]])
