@@ -19,7 +19,7 @@ SET ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
-.PHONY: help setup check-system demo up down status process list approve reject delete reextract review ui \
+.PHONY: help setup check-system demo up down status process list approve reject delete reextract reprocess review ui \
         screenshots test lint eval bench clean distclean
 
 help:  ## list the targets
@@ -90,6 +90,10 @@ delete:  ## make delete CALL=<id> [FORCE=1]: the call's recording, transcripts, 
 reextract:  ## make reextract CALL=<id>: extract a stored call again from its transcript
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reextract CALL=<call id>' >&2; exit 2; fi
 	@$(PY) -m stack reextract $(CALL)
+
+reprocess:  ## make reprocess CALL=<id>: run a call's whole pipeline again from its recording
+	@if [ -z "$(CALL)" ]; then echo 'usage: make reprocess CALL=<call id>' >&2; exit 2; fi
+	@$(PY) -m stack reprocess $(CALL)
 
 screenshots: setup  ## the review page's screenshots in docs/screenshots/ (browser tests)
 	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_review_page.py

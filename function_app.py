@@ -13,7 +13,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `api.call_delete`: `DELETE /api/calls/{id}`, a call removed everywhere (blobs, record,
   durable history), with an audit entry;
 - `orchestrators.reextract_call`, `api.call_reextract`: `POST /api/calls/{id}/reextract`, a
-  stored call extracted again from its merged transcript (`{id}-x{n}`), reviewed like a new one.
+  stored call extracted again from its merged transcript (`{id}-x{n}`), reviewed like a new one;
+- `api.call_reprocess`: `POST /api/calls/{id}/reprocess`, the whole pipeline again from the
+  recording, the previous extraction kept in the record's history.
 """
 
 import azure.durable_functions as df
@@ -35,6 +37,7 @@ from api import (
     call_fields,
     call_media,
     call_reextract,
+    call_reprocess,
     calls,
     purge,
     review_page,
@@ -60,3 +63,4 @@ app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)
 app.register_functions(call_delete.bp)
 app.register_functions(call_reextract.bp)
+app.register_functions(call_reprocess.bp)

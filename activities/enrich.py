@@ -13,7 +13,7 @@ def enrich(payload: dict) -> dict:
 
     config = settings()
     previous = None
-    if payload["call"].get("reextraction"):  # the record it replaces: into the history
+    if records.replaces_record(payload["call"]):  # the record it replaces: into the history
         from callinsights.repository import repository_for
 
         stored = repository_for(config).get(payload["call"]["call_id"])

@@ -1,4 +1,8 @@
-"""Activity `record_failure`: store a `Failed` record with the stage and reason."""
+"""Activity `record_failure`: store a `Failed` record with the stage and reason.
+
+A failed reprocessing (`POST /api/calls/{id}/reprocess`) leaves a stored good record as it is:
+the instance's status carries the failure.
+"""
 
 import azure.durable_functions as df
 
@@ -13,5 +17,10 @@ def record_failure(payload: dict) -> dict:
     from callinsights.repository import repository_for
 
     config = settings()
-    stored = repository_for(config).upsert(records.failure(config, payload))
+    repository = repository_for(config)
+    if records.replaces_record(payload["call"]):  # a reprocessing: keep the good record
+        kept = repository.get(payload["call"]["call_id"])
+        if kept is not None and kept.record.get("status") != "Failed":
+            return {"id": kept.record["id"], "etag": kept.etag, "kept": True}
+    stored = repository.upsert(records.failure(config, payload))
     return {"id": stored.record["id"], "etag": stored.etag}

@@ -141,20 +141,13 @@ async def _records_page(client: df.DurableOrchestrationClient, repository: CallR
                                     after=after, date_from=dates.date_from,
                                     date_to=dates.date_to)
     calls = []
-    reextracting = await _live_reextractions(client) if records else set()
+    live = await _live_calls(client) if records else set()
     for record in records:
-        if record["id"] in reextracting:
-            continue  # listed live, with its re-extraction
-        if record.get("status") == CallStatus.FAILED and await _running(client, record["id"]):
-            continue  # a failed call uploaded again: listed live, with its new run
+        if record["id"] in live:
+            continue  # listed live, with its new run: a failed call uploaded again, a call
+            # being reprocessed or extracted again
         calls.append(call_status.from_record(record))
     return Page(calls, Cursor("records", after=last).encode() if last else None)
-
-
-async def _running(client: df.DurableOrchestrationClient, call_id: str) -> bool:
-    found = await client.get_status(call_id)
-    runtime = found.runtime_status.name if found and found.runtime_status else None
-    return runtime in LIVE_RUNTIMES
 
 
 def _as_call(durable: dict) -> dict | None:
@@ -166,8 +159,9 @@ def _as_call(durable: dict) -> dict | None:
     return body
 
 
-async def _live_reextractions(client: df.DurableOrchestrationClient) -> set[str]:
-    """The calls with a live re-extraction (their record is shown live, not twice)."""
+async def _live_calls(client: df.DurableOrchestrationClient) -> set[str]:
+    """The calls with a live run (their record is shown live, not twice): one walk of the task
+    hub's live instances per page of records."""
     return {base_call_id(instance["instanceId"])
             async for instance in all_instances(client, LIVE_RUNTIMES)
-            if instance.get("name") == REEXTRACT_ORCHESTRATOR}
+            if instance.get("name") in (None, ORCHESTRATOR, REEXTRACT_ORCHESTRATOR)}

@@ -45,7 +45,8 @@ def recording_blobs(settings: Settings, run_input: dict, record: dict | None
     return found
 
 
-def _prefix_sweep(store: BlobStore, container: str, call_id: str) -> int:
+def sweep(store: BlobStore, container: str, call_id: str) -> int:
+    """Delete everything under `{call_id}/` in a container; how many blobs went."""
     return sum(store.delete(container, name)
                for name in store.list_names(container, f"{call_id}/"))
 
@@ -57,8 +58,8 @@ def remove_blobs(store: BlobStore, settings: Settings, call_id: str,
         digest = store.sha256(container, name)
         if digest is not None and call_id_from_digest(digest) == call_id:
             removed.recordings += store.delete(container, name)
-    removed.chunks += _prefix_sweep(store, settings.chunks_container, call_id)
-    removed.transcripts += _prefix_sweep(store, settings.transcripts_container, call_id)
+    removed.chunks += sweep(store, settings.chunks_container, call_id)
+    removed.transcripts += sweep(store, settings.transcripts_container, call_id)
     return removed
 
 

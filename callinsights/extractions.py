@@ -36,13 +36,15 @@ def _current_entry(record: dict) -> dict:
 def history(current: dict, previous: dict | None) -> list[dict]:
     """`current` on top, then the previous record's extraction (with its fields) and its history.
 
-    Idempotent: when `previous` already is this extraction (a retried step), its history is kept.
+    Idempotent: when `previous` already is this extraction (a retried step: same instance,
+    same time), its history is kept. A reprocessed call's run has the call id as instance id
+    again, but another time.
     """
     if not previous or previous.get("extraction") is None:
         return [current]
     top = _current_entry(previous)
     older = (previous.get("extractions") or [])[1:]
-    if top.get("instance_id") == current["instance_id"]:
+    if (top.get("instance_id"), top.get("at")) == (current["instance_id"], current["at"]):
         return [current, *older]
     moved = {**top, "fields": previous.get("extraction"), "review": previous.get("review"),
              "stage_seconds": (previous.get("metadata") or {}).get("stage_seconds")}

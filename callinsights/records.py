@@ -109,6 +109,22 @@ def models_used(settings: Settings, extraction: dict | None) -> dict:
     return models
 
 
+def stored_call_input(record: dict, policy: dict) -> dict:
+    """An orchestration input for a stored call, from its record: the facts the first run's
+    input held (file, hash, size, upload time) and today's policy."""
+    meta = record.get("metadata") or {}
+    return {"call_id": record["call_id"], "container": meta.get("container"),
+            "blob_name": meta.get("blob_name"), "content_hash": meta.get("content_hash"),
+            "size_bytes": meta.get("size_bytes"), "uploaded_at": meta.get("uploaded_at"),
+            "policy": policy}
+
+
+def replaces_record(call: dict) -> bool:
+    """A re-extraction or a reprocessing: its record replaces a stored one, whose extraction
+    goes into the `extractions` history (and which a failure must not overwrite)."""
+    return bool(call.get("reextraction") or call.get("reprocess"))
+
+
 def extraction_id(call: dict) -> str:
     """The instance that made this extraction: a re-extraction's, else the call's own run."""
     return (call.get("reextraction") or {}).get("instance_id") or call["call_id"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import azure.durable_functions as df
 
+from callinsights.records import stored_call_input
 from orchestrators import steps
 from orchestrators.run import MAX_REASON, Run, StageFailed, Steps
 
@@ -29,16 +30,13 @@ def reextraction_input(record: dict, policy: dict, instance_id: str) -> dict:
     meta = record.get("metadata") or {}
     transcript = record.get("transcript") or {}
     return {
-        "call_id": record["call_id"], "container": meta.get("container"),
-        "blob_name": meta.get("blob_name"), "content_hash": meta.get("content_hash"),
-        "size_bytes": meta.get("size_bytes"), "uploaded_at": meta.get("uploaded_at"),
+        **stored_call_input(record, policy),
         "reextraction": {
             "instance_id": instance_id,
             "audio": {k: meta.get(k) for k in ("duration", "sample_rate", "channels", "format",
                                                "codec", "chunks")},
             "transcript": {k: transcript.get(k) for k in ("blob", "duration", "language",
                                                           "words")}},
-        "policy": policy,
     }
 
 

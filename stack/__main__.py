@@ -1,5 +1,5 @@
-"""`python -m stack demo|up|down|status|review|process|list|approve|reject|delete|reextract`
-(what `make` runs)."""
+"""`python -m stack demo|up|down|status|review|process|list|approve|reject|delete|reextract|
+reprocess` (what `make` runs)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
                         help="terminate it first if it is running or awaiting approval")
     again = sub.add_parser("reextract", help="extract a stored call again from its transcript")
     again.add_argument("call_id")
+    redo = sub.add_parser("reprocess", help="run a call's whole pipeline again from its recording")
+    redo.add_argument("call_id")
     return top
 
 
@@ -55,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                                            args.corrections),
         "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),
         "delete": lambda: commands.delete(cfg, args.call_id, args.force),
-        "reextract": lambda: commands.reextract(cfg, args.call_id),
+        "reextract": lambda: commands.again(cfg, args.call_id, "reextract"),
+        "reprocess": lambda: commands.again(cfg, args.call_id, "reprocess"),
     }
     try:
         return actions[args.command]()

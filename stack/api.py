@@ -86,6 +86,10 @@ class CallsApi:
         """POST a re-extraction from the stored transcript: 202, 404, or 409 with the reason."""
         return self.request("POST", f"/api/calls/{call_id}/reextract", keyed=True)
 
+    def reprocess(self, call_id: str) -> Response:
+        """POST a whole new run from the recording: 202, 404, or 409 with the reason."""
+        return self.request("POST", f"/api/calls/{call_id}/reprocess", keyed=True)
+
     def history(self, call_id: str) -> list[dict]:
         """The orchestration's history, as the Durable extension's status API shows it."""
         path = (f"/runtime/webhooks/durabletask/instances/{call_id}"

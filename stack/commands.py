@@ -176,14 +176,15 @@ def delete(cfg: StackConfig, call_id: str, force: bool) -> int:
     return 0
 
 
-def reextract(cfg: StackConfig, call_id: str) -> int:
-    """Extract a stored call again, follow it until it is stored or awaits approval, show it."""
+def again(cfg: StackConfig, call_id: str, how: str) -> int:
+    """`reextract` or `reprocess` a stored call, follow it until it is stored or awaits
+    approval, show it."""
     with LocalStack(cfg, log=err) as stack:
-        resp = stack.api.reextract(call_id)
+        resp = getattr(stack.api, how)(call_id)
         if resp.status != 202:
-            err(f"reextract: HTTP {resp.status}: {json.dumps(resp.body)}")
+            err(f"{how}: HTTP {resp.status}: {json.dumps(resp.body)}")
             return 1
-        err(f"reextract: started {resp.body['extraction_id']} (HTTP 202), waiting")
+        err(f"{how}: started {resp.body.get('extraction_id', call_id)} (HTTP 202), waiting")
         sub = Submitted(call_id, call_id, call_id)
         state = stack.follow([sub], timeout=900)[call_id]
     blob = state.get("file") or call_id

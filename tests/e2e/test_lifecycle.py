@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CITY, REGION, PRODUCT = "Tulsa", "Oklahoma", "walk-in cooler"
 AGAIN = ("Omaha", "Nebraska", "ice machine")  # the re-extracted call
+ANEW = ("Boise", "Idaho", "pizza oven")  # the reprocessed call
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +170,27 @@ def test_reextraction_of_an_unknown_or_failed_call(stack, tmp_path):
     assert state["status"] == "Failed", state
     refused = reextract(stack, sub.call_id)
     assert refused.status == 409 and "transcript" in refused.body["reason"], refused.body
+
+
+def test_reprocessing_runs_the_pipeline_again_and_keeps_the_history(stack, audio_dir):
+    sub = waiting(stack, rendered(noname_turns(*ANEW), audio_dir, "lifecycle_reprocess"))
+    assert stack.api.reprocess(sub.call_id).status == 409  # still awaiting approval
+    assert stack.api.decide(sub.call_id, "reject", reviewer="first").status == 202
+    first = stack.follow([sub], settled=TERMINAL)[sub.call_id]["record"]
+    assert first["status"] == "Rejected"
+
+    started = stack.api.reprocess(sub.call_id)
+    assert started.status == 202, started.body
+    listed = [c for c in stack.api.list(None) if c["call_id"] == sub.call_id]
+    assert len(listed) == 1  # live, not also from its record
+    state = stack.follow([sub])[sub.call_id]
+    assert state["status"] == "AwaitingApproval", state  # a new run: split, transcribe, ...
+    assert stack.api.decide(sub.call_id, "approve", reviewer="second").status == 202
+    record = stack.follow([sub], settled=TERMINAL)[sub.call_id]["record"]
+    assert record["status"] == "Completed" and record["review"]["reviewer"] == "second"
+    top, previous = record["extractions"]
+    assert top["instance_id"] == previous["instance_id"] == sub.call_id
+    assert top["at"] > previous["at"] and previous["status"] == "Rejected"
+    assert previous["review"]["reviewer"] == "first"
+    assert record["metadata"]["started_at"] > first["metadata"]["started_at"]
+    assert stack.api.reprocess("0" * 32).status == 404
