@@ -21,7 +21,13 @@ from callinsights.call_context import CallContext
 from callinsights.evidence import asr_probability, evidence
 from callinsights.extraction_prompt import PROMPT_VERSION, build_messages, response_format
 from callinsights.model_answer import RawField, parse_answer
-from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, UNGROUNDED_FIELDS, validate_value
+from callinsights.schema import (
+    AGENT_FIELDS,
+    FIELD_NAMES,
+    SCHEMA_VERSION,
+    UNGROUNDED_FIELDS,
+    validate_value,
+)
 from callinsights.timed_words import TimedWords
 from callinsights.token_logprobs import Token, completion_tokens
 from callinsights.transcript import Transcript
@@ -125,13 +131,13 @@ def _fill_from_reading(verdict: Verdict, raw: RawField, ctx: CallContext,
     verdict.checks += candidate.checks
 
 
-def _free_text(raw: RawField) -> dict:
-    """Summary and next steps: not calibrated (no truth to fit on); the model's per-token
-    probability, shown but never used to accept a call."""
+def _free_text(raw: RawField, verdict: Verdict) -> dict:
+    """Summary, next steps, the agent's details: not calibrated (no truth to fit on); the
+    model's per-token probability, shown but never used to accept a call."""
     n = max(1, raw.n_tokens)
     confidence = 0.5 if raw.p_value is None else math.exp(math.log(max(raw.p_value, 1e-9)) / n)
-    return {"value": raw.value, "confidence": round(confidence, 4), "evidence": None,
-            "checks": []}
+    return {"value": verdict.value, "confidence": round(confidence, 4), "evidence": None,
+            "checks": verdict.checks}
 
 
 def analyse(replies: Sequence[Reply], transcript: Transcript,
@@ -147,7 +153,9 @@ def analyse(replies: Sequence[Reply], transcript: Transcript,
         fields = {}
         for name, raw in answer.items():
             if name in UNGROUNDED_FIELDS or name not in calibration.CALIBRATED_FIELDS:
-                fields[name] = _free_text(raw)
+                checked = name in AGENT_FIELDS and options.verify
+                fields[name] = _free_text(raw, verify_field(raw, ctx, answer) if checked
+                                          else Verdict(raw.value))
                 continue
             verdict = verify_field(raw, ctx, answer) if options.verify else Verdict(raw.value)
             if options.fill_dropped and verdict.dropped and verdict.value in (None, []):

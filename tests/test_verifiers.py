@@ -48,6 +48,14 @@ def test_a_place_is_not_the_customers_name(roles: bool, value: str) -> None:
     assert verdict.value is None and _checks(verdict) == {"place": "dropped"}
 
 
+def test_the_company_is_not_the_agents_name() -> None:
+    ctx = context([["A", "Clearview Windows, how can I help?"],
+                   ["C", "Hi, I need replacement windows."]], roles=False)
+    verdict = _verify(ctx, "agent_name", "Clearview Windows", agent_company="Clearview Windows")
+    assert verdict.value is None and _checks(verdict) == {"not_a_name": "dropped"}
+    assert _verify(ctx, "agent_name", "Dana", agent_company="Clearview Windows").value == "Dana"
+
+
 @BOTH
 def test_the_customers_name_after_the_greeting_stands(roles: bool) -> None:
     ctx = context([["A", "Good afternoon, Harbor Payroll, this is Nina."],

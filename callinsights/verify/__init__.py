@@ -14,7 +14,7 @@ from callinsights.model_answer import RawField
 from callinsights.verify.budget import verify_budget
 from callinsights.verify.common import Verdict, verify_said
 from callinsights.verify.items import verify_items
-from callinsights.verify.names import verify_company, verify_name
+from callinsights.verify.names import verify_agent_name, verify_company, verify_name
 from callinsights.verify.places import verify_city, verify_country, verify_region
 from callinsights.verify.timeline import verify_timeline
 
@@ -22,6 +22,7 @@ VERIFIERS = {
     "customer_name": verify_name, "company": verify_company, "city": verify_city,
     "region": verify_region, "country": verify_country, "products_of_interest": verify_items,
     "budget": verify_budget, "timeline": verify_timeline, "next_steps": verify_said,
+    "agent_name": verify_agent_name,
 }
 
 

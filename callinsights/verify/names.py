@@ -112,6 +112,17 @@ def _customer_introduces(ctx: CallContext, verdict: Verdict) -> bool:
                 and ctx.speaker_of(mention.first) == "customer")
 
 
+def verify_agent_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
+    """The agent's name is a person's: not the company they answer for ("Clearview Windows")."""
+    verdict = Verdict(raw.value)
+    company = answer.get("agent_company")
+    if verdict.value and ((company and company.value and same_words(company.value, verdict.value))
+                          or not norm_words(verdict.value)
+                          or norm_words(verdict.value)[0] in NOT_PERSON):
+        return verdict.drop("not_a_name", f"{verdict.value!r} is not the agent's name")
+    return verdict
+
+
 NOT_COMPANY_OPENERS = {"our", "my", "the", "we", "i", "a", "his", "her", "their"}
 
 
