@@ -48,6 +48,8 @@ def metadata(*, call: dict, audio: dict | None, transcript: dict | None, process
         "duration": audio.get("duration", transcript.get("duration")),
         "sample_rate": audio.get("sample_rate"),
         "channels": audio.get("channels"),
+        "channel_layout": audio.get("layout"),  # stereo | mono | left | right (docs/speakers.md)
+        "agent_channel": transcript.get("agent_channel"),  # stereo: whose channel is the agent's
         "format": audio.get("format"),
         "codec": audio.get("codec"),
         "chunks": audio.get("chunks"),
@@ -107,6 +109,22 @@ def models_used(settings: Settings, extraction: dict | None) -> dict:
     return models
 
 
+def turns(transcript: Transcript) -> list[dict]:
+    """Who said what, in order: consecutive segments of one speaker joined into a turn."""
+    out: list[dict] = []
+    for segment in transcript.segments:
+        text = segment.text.strip()
+        if not text:
+            continue
+        if out and out[-1]["speaker"] == segment.speaker:
+            out[-1]["text"] += " " + text
+            out[-1]["end"] = max(out[-1]["end"], round(segment.end, 2))
+        else:
+            out.append({"speaker": segment.speaker, "start": round(segment.start, 2),
+                        "end": round(segment.end, 2), "text": text})
+    return out
+
+
 def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
     """Apply the review, add the metadata and transcript text, park the record in a blob.
 
@@ -114,15 +132,17 @@ def enrich(store: BlobStore, settings: Settings, payload: dict) -> dict:
     limit, so it travels to `store` by blob name.
     """
     call, merged, extraction = payload["call"], payload["transcript"], payload["extraction"]
-    text = Transcript.model_validate(
-        store.read_json(settings.transcripts_container, merged["blob"])).text
+    full = Transcript.model_validate(store.read_json(settings.transcripts_container,
+                                                     merged["blob"]))
     fields, review = apply_review(extraction["fields"], payload["review"])
     meta = metadata(call=call, audio=payload.get("audio"), transcript=merged,
                     processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
                     models=models_used(settings, extraction),
                     usage=extraction.get("usage"))
-    transcript = {"blob": merged["blob"], "text": text, "language": merged.get("language"),
+    transcript = {"blob": merged["blob"], "text": full.text, "language": merged.get("language"),
                   "duration": merged.get("duration"), "words": merged.get("words")}
+    if any(s.speaker for s in full.segments):
+        transcript["turns"] = turns(full)
     status = record_status(review["outcome"])
     record = build_record(call=call, status=status, fields=fields, review=review,
                           transcript=transcript, meta=meta)
