@@ -14,12 +14,12 @@ SOLAR_TURNS = [
     ["A", "Great, I can help with that. Can I get your name please?"],
     ["C", "Sure, my name is Daniel Okafor."],
     ["A", "Thanks Daniel. And where is the house?"],
-    ["C", "It is in Tucson, Arizona.", 1.5],
+    ["C", "It is in Denver, Colorado.", 1.5],
     ["A", "What budget do you have in mind?"],
     ["C", "About twenty thousand dollars, and we would like it done before the summer."],
     ["A", "Perfect, that works.", -1.2],
     ["A", "I will email you a quote by Friday."],
     ["C", "Sounds good, thank you."],
 ]
-SOLAR_TRUTH = {"customer_name": "Daniel Okafor", "city": "Tucson", "region": "Arizona",
+SOLAR_TRUTH = {"customer_name": "Daniel Okafor", "city": "Denver", "region": "Colorado",
                "budget": "20,000"}
