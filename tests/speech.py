@@ -105,6 +105,21 @@ def _placed(turns: Sequence[Sequence]) -> list[tuple[str, int, np.ndarray]]:
     return placed
 
 
+def turn_spans(turns: Sequence[Sequence], *, apart: bool = False
+               ) -> list[tuple[str, float, float]]:
+    """(speaker, start, end) in seconds of each turn, as `render_call` places them (`apart`:
+    the two-channel timeline that `apart=True` and `mixed=True` write): who speaks when."""
+    if apart or any(len(turn) > 2 for turn in turns):
+        return [(speaker, start / VOICE_RATE, (start + voice.size) / VOICE_RATE)
+                for speaker, start, voice in _placed(turns)]
+    spans, clock = [], 0.0
+    for speaker, text in turns:
+        length = _say(text, speaker).size / VOICE_RATE
+        spans.append((speaker, clock, clock + length))
+        clock += length + GAP_SECONDS
+    return spans
+
+
 def speak_apart(turns: Sequence[Sequence], agent_channel: int = 0) -> np.ndarray:
     """(2, samples) float32 at 22,050 Hz: the agent's turns on `agent_channel`, the customer's
     on the other; turns may overlap (a negative third item)."""
