@@ -44,6 +44,23 @@ def truth_of(doc: TimedWords, spans: list[tuple[str, float, float]]) -> list[str
     return out
 
 
+def true_roles(transcript: Transcript, turns: list[list[str]]) -> Transcript:
+    """The transcript with each word's true speaker (from the rendered turns' times), cut into
+    sentences of one speaker each: what a stereo recording of the call would give."""
+    from callinsights.merge import sentences, with_speaker
+    from tests.speech import turn_spans
+
+    spans = turn_spans(turns)
+    out = []
+    for segment in transcript.segments:
+        for part in sentences(segment):
+            doc = TimedWords.from_segments([part])
+            votes = [s for s in truth_of(doc, spans) if s]
+            who = max(set(votes), key=votes.count) if votes else None
+            out.append(with_speaker(part, who) if who else part)
+    return transcript.model_copy(update={"segments": out})
+
+
 def alternating(transcript: Transcript) -> Transcript:
     """Baseline: each recogniser segment the other speaker, the agent first."""
     from callinsights.merge import with_speaker

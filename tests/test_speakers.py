@@ -9,10 +9,11 @@ from callinsights import audio
 from callinsights.call_context import CallContext
 from callinsights.channels import ChannelMeter
 from callinsights.merge import interleave, sentences
+from callinsights.mono_roles import label_roles, word_accuracy
 from callinsights.roles import decide_agent_channel, opening
 from callinsights.timed_words import TimedWords
 from callinsights.transcript import Transcript
-from tests.text_calls import segment
+from tests.text_calls import ROLES, segment
 
 RATE = audio.SAMPLE_RATE
 RNG = np.random.default_rng(7)
@@ -140,3 +141,30 @@ def test_interleave_orders_sentences_by_time_and_tags_every_word():
     assert ctx.speaker_of(megan) == "agent" and ctx.is_agent_word(megan)
     assert ctx.speaker_of(dan) == "customer" and not ctx.is_agent_word(dan)
     assert ctx.agent_names == {"megan"}
+
+
+def test_mono_heuristic_labels_a_call_and_survives_a_missed_turn():
+    """Turns as one-channel segments: the opening is the agent's, questions and answers turn
+    the speaker, and phrase cues keep the call on track."""
+    turns = [("A", "Thanks for calling Summit Roofing, this is Tyler. How can I help?"),
+             ("C", "Hi, we need a new roof. We are in Denver."),
+             ("A", "Sure. Can I get your name?"),
+             ("C", "My name is Ana Lopez."),
+             ("A", "Thanks Ana. I will send you a quote by Friday.")]
+    t, segments = 0.0, []
+    for _, text in turns:
+        segments.append(segment(t, text))
+        t = segments[-1].end + 0.5
+    transcript = Transcript(segments=segments, duration=t)
+    labelled = label_roles(transcript)
+    truth = [who for who, text in turns for part in sentences(segment(0.0, text))]
+    assert [s.speaker for s in labelled.segments] == [ROLES[w] for w in truth]
+    doc = TimedWords.from_segments(labelled.segments)
+    assert word_accuracy(doc.speakers, doc.speakers) == 1.0
+    assert CallContext.of(doc).roles_known
+
+
+def test_mono_heuristic_hears_an_outbound_pickup_as_the_customer():
+    segments = [segment(0.0, "Hello?"), segment(1.5, "Hi, this is Dev from Brightline.")]
+    labelled = label_roles(Transcript(segments=segments, duration=5.0))
+    assert [s.speaker for s in labelled.segments] == ["customer", "agent"]
