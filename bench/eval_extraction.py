@@ -17,7 +17,12 @@ reliability table, each for the plain model (its own token probability as confid
 verifiers, and with verifiers and the second reading (both calibrated). `--fit` refits the
 shipped calibration on `calibration` + `tuning` first. Matching rules: `tests/matching.py`.
 
-    python bench/eval_extraction.py [--sets frozen,fixtures] [--fit] [-v] [--base-url URL]
+`--roles` also reads each scripted call with speaker labels: guessed by the mono heuristic
+(`callinsights/mono_roles.py`) and the true ones (each word's speaker from the rendered turns'
+times, as a stereo recording would give), and prints the full variant's figures for each, next
+to the unlabelled reading the pipeline does for a mono call.
+
+    python bench/eval_extraction.py [--sets frozen,fixtures] [--fit] [--roles] [-v] [--base-url URL]
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ class Call:
     set: str
     audio: Path
     truth: dict
+    turns: list | None = None  # the script, for scripted calls
 
 
 def fixture_calls(folder: Path) -> list[Call]:
@@ -76,7 +82,7 @@ def script_calls(name: str) -> list[Call]:
     from tests.speech import rendered
 
     folder = CACHE / "audio"
-    return [Call(s["id"], name, rendered(s["turns"], folder, s["id"]), s["truth"])
+    return [Call(s["id"], name, rendered(s["turns"], folder, s["id"]), s["truth"], s["turns"])
             for s in json.loads(SCRIPT_SETS[name].read_text())]
 
 
@@ -244,6 +250,35 @@ def run_set(client: Any, settings: Settings, calls: list[Call], verbose: bool
     return out
 
 
+ROLE_SOURCES = ("heuristic", "truth")
+
+
+def labelled(call: Call, transcript: Transcript, source: str) -> Transcript:
+    """The transcript with speakers: guessed by the mono heuristic, or the true ones."""
+    from bench_roles import true_roles
+
+    from callinsights.mono_roles import label_roles
+
+    return label_roles(transcript) if source == "heuristic" else true_roles(transcript,
+                                                                            call.turns)
+
+
+def run_roles(client: Any, settings: Settings, runs: list, verbose: bool) -> dict[str, list]:
+    """Each scripted call read again with speaker labels, per source (`ROLE_SOURCES`)."""
+    out: dict[str, list] = {}
+    for source in ROLE_SOURCES:
+        out[source] = []
+        for call, transcript, _, times in runs:
+            if call.turns is None:
+                continue
+            roles = labelled(call, transcript, source)
+            replies, read = ask(client, settings, call, roles)
+            if verbose:
+                print(f"  {call.id} ({source} roles): extraction {read:.1f} s", file=sys.stderr)
+            out[source].append((call, roles, replies, {**times, "extraction": read}))
+    return out
+
+
 def analysed(runs: list, options: extraction.Options) -> list[dict[str, dict]]:
     return [score(call, extraction.analyse(replies, transcript, options))
             for call, transcript, replies, _ in runs]
@@ -303,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit the plain/verified variants' own calibration (runs the fit sets)")
     parser.add_argument("--fixtures", type=Path, default=fixtures_path())
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--roles", action="store_true",
+                        help="also read the scripted calls with guessed and with true speakers")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
     args = parser.parse_args(argv)
     wanted = [s for s in args.sets.split(",") if s]
@@ -313,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         client = openai_client(settings)
         runs = {name: run_set(client, settings, calls_of(name, args.fixtures), args.verbose)
                 for name in needed}
+        role_runs = {name: run_roles(client, settings, runs[name], args.verbose)
+                     for name in wanted if args.roles}
     threshold = settings.confidence_threshold
     # each variant's own calibration, fitted on the fit sets (else the shipped one for all)
     calibrators = fit_variants(runs) if args.fit or args.refit_variants else {}
@@ -344,6 +383,12 @@ def main(argv: list[str] | None = None) -> int:
                 _verbose(scored, runs[name])
             report[name][variant] = {"summary": summary, "calls": [
                 {"id": r[0].id, "fields": s} for r, s in zip(runs[name], scored, strict=True)]}
+        for source, labelled_runs in role_runs.get(name, {}).items():
+            if labelled_runs:
+                summary = summarize(analysed(labelled_runs, VARIANTS["full"]), threshold)
+                print(f"  with {source} speaker labels ({len(labelled_runs)} calls):")
+                _print(name, "full", {**summary, "reliability": []}, None)
+                report[name][f"full+{source}_roles"] = {"summary": summary}
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str))
     return 0

@@ -136,20 +136,30 @@ def _decoded_frames(container: av.container.InputContainer) -> Iterator[av.Audio
             continue  # one damaged packet should not lose the whole call
 
 
-def iter_pcm(source: Source, name: str = "") -> Iterator[np.ndarray]:
-    """16 kHz mono float32 blocks of the whole recording, in order (about 20 to 100 ms each).
-
-    Channels are averaged here rather than by FFmpeg's mixer, which adds them at -3 dB each:
-    a stereo call with the same voice on both sides would come out 41% louder and clip.
-    """
+def iter_blocks(source: Source, name: str = "") -> Iterator[np.ndarray]:
+    """16 kHz float32 blocks of the whole recording, channels kept: shape (channels, samples)."""
     with _open(source, name) as container:
         _stream_info(container, name)
         resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE)  # keeps the channels
         for frame in _with_flush(_decoded_frames(container)):
             for out in resampler.resample(frame):
-                yield out.to_ndarray().mean(axis=0, dtype=np.float32)
+                yield out.to_ndarray()
     # PyAV leaks codec buffers until a collection runs (faster-whisper issue #390).
     gc.collect()
+
+
+def iter_pcm(source: Source, name: str = "", channel: int | None = None) -> Iterator[np.ndarray]:
+    """16 kHz mono float32 blocks of the whole recording, in order (about 20 to 100 ms each).
+
+    `channel` picks one channel (0 = left) of a multi-channel recording; None mixes them.
+    Channels are averaged here rather than by FFmpeg's mixer, which adds them at -3 dB each:
+    a stereo call with the same voice on both sides would come out 41% louder and clip.
+    """
+    for block in iter_blocks(source, name):
+        if channel is None:
+            yield block.mean(axis=0, dtype=np.float32)
+        else:
+            yield block[min(channel, block.shape[0] - 1)].astype(np.float32, copy=False)
 
 
 def _with_flush(frames: Iterable[av.AudioFrame]) -> Iterator[av.AudioFrame | None]:
@@ -158,17 +168,19 @@ def _with_flush(frames: Iterable[av.AudioFrame]) -> Iterator[av.AudioFrame | Non
 
 
 def scan(source: Source, name: str = "", sink: Callable[[np.ndarray], None] | None = None, *,
-         min_seconds: float = MIN_DURATION_SECONDS) -> AudioInfo:
+         min_seconds: float = MIN_DURATION_SECONDS, channels_apart: bool = False) -> AudioInfo:
     """Decode the whole recording once, handing each 16 kHz block to `sink`, and describe it.
 
-    The duration comes from the decoded samples, not from the header (which may be wrong or
-    missing); recordings that decode to nothing or to less than `min_seconds` are rejected.
+    `sink` gets mono blocks, or (channels, samples) blocks with `channels_apart`. The duration
+    comes from the decoded samples, not from the header (which may be wrong or missing);
+    recordings that decode to nothing or to less than `min_seconds` are rejected.
     """
     with _open(source, name) as container:
         codec, rate, channels, fmt = _stream_info(container, name)
     samples = 0
-    for block in iter_pcm(source, name):
-        samples += block.size
+    blocks = iter_blocks(source, name) if channels_apart else iter_pcm(source, name)
+    for block in blocks:
+        samples += block.shape[-1]
         if sink is not None:
             sink(block)
     check_decoded(samples, source, name, min_seconds)
@@ -249,8 +261,10 @@ def compact(flac: bytes) -> tuple[bytes, str]:
 
 
 def encode_ranges(source: Source, ranges: Sequence[tuple[float, float]],
-                  name: str = "") -> Iterator[tuple[int, bytes, str]]:
+                  name: str = "", channel: int | None = None) -> Iterator[tuple[int, bytes, str]]:
     """Re-encode each (start, end) second range of the recording: (position, bytes, extension).
+
+    `channel` takes one channel of the recording (0 = left); None, the channels mixed.
 
     One decoding pass feeds every range that is open at that moment (neighbours overlap), and
     each range is yielded as soon as it is complete, so memory holds a chunk or two, never the
@@ -260,7 +274,7 @@ def encode_ranges(source: Source, ranges: Sequence[tuple[float, float]],
     encoders: dict[int, ChunkEncoder] = {}
     done: set[int] = set()
     position = 0
-    for block in iter_pcm(source, name):
+    for block in iter_pcm(source, name, channel):
         stop = position + block.size
         for i, (first, last) in enumerate(bounds):
             if i not in done and first < stop and last > position:

@@ -82,15 +82,18 @@ class BlobStore:
             raise BlobNotFound(f"blob {container}/{name} not found") from exc
 
     def write_bytes(self, container: str, name: str, data: bytes, *, overwrite: bool = True,
-                    content_type: str | None = None) -> None:
-        """Upload `data`, creating the container on first use."""
+                    content_type: str | None = None,
+                    metadata: dict[str, str] | None = None) -> None:
+        """Upload `data` (with blob metadata, if given), creating the container on first use."""
         settings = ContentSettings(content_type=content_type) if content_type else None
         blob = self._blob(container, name)
         try:
-            blob.upload_blob(data, overwrite=overwrite, content_settings=settings)
+            blob.upload_blob(data, overwrite=overwrite, content_settings=settings,
+                             metadata=metadata)
         except ResourceNotFoundError:  # the container does not exist yet
             self.ensure_containers([container])
-            blob.upload_blob(data, overwrite=overwrite, content_settings=settings)
+            blob.upload_blob(data, overwrite=overwrite, content_settings=settings,
+                             metadata=metadata)
 
     def read_json(self, container: str, name: str) -> Any:
         return json.loads(self.read_bytes(container, name))
@@ -117,6 +120,7 @@ class BlobStore:
             "etag": props.etag,
             "created_at": props.creation_time.isoformat() if props.creation_time else None,
             "last_modified": props.last_modified.isoformat() if props.last_modified else None,
+            "metadata": dict(props.metadata or {}),
         }
 
     def ensure_containers(self, names: Iterable[str]) -> None:

@@ -7,6 +7,10 @@ the later chunk what lies after, judged by word times when the server gave words
 times otherwise. Timestamps near a chunk's edge drift, so a second check compares
 text: when the later chunk opens with the last words of the earlier one, the copy goes.
 Times are finally made monotonic, which the extraction's evidence spans and the reviewers rely on.
+
+A stereo call is merged channel by channel, then `interleave` lays the two channels' sentences
+on one timeline, each with its speaker. Speakers may talk over each other, so times are
+monotonic within a speaker, not across them.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from callinsights.segments import keep, tokens
-from callinsights.transcript import Segment, Transcript
+from callinsights.transcript import Segment, Speaker, Transcript
 
 MAX_REPEAT_TOKENS = 20  # longest run of words the text check looks for at a cut
 MIN_REPEAT_TOKENS = 2  # one shared word ("the") is coincidence, not a copy
 EDGE_SECONDS = 2.0  # how far past the overlap the text check still looks
 MIN_PAUSE_SECONDS = 0.2  # a shorter gap between recognised words is not a pause to cut at
+SENTENCE_ENDS = (".", "?", "!")
 
 
 @dataclass(frozen=True)
@@ -135,3 +140,45 @@ def merge_chunks(chunks: Sequence[ChunkTranscript], *, call_id: str = "",
     total = duration if duration is not None else max((c.end for c in ordered), default=0.0)
     return Transcript(call_id=call_id, language=_language(ordered), duration=round(total, 3),
                       segments=_monotonic(merged))
+
+
+def sentences(segment: Segment) -> list[Segment]:
+    """The segment cut after each word that ends a sentence (a segment without words: whole).
+
+    Whisper's segments can hold several sentences; the other speaker's reply belongs between
+    them, not after the whole segment.
+    """
+    if not segment.words:
+        return [segment]
+    ends = [i for i, w in enumerate(segment.words) if w.word.strip().endswith(SENTENCE_ENDS)]
+    bounds = [0, *[i + 1 for i in ends if i + 1 < len(segment.words)], len(segment.words)]
+    parts = []
+    for first, last in itertools.pairwise(bounds):
+        part = keep(segment, [first <= i < last for i in range(len(segment.words))])
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def with_speaker(segment: Segment, speaker: Speaker) -> Segment:
+    words = [w.model_copy(update={"speaker": speaker}) for w in segment.words]
+    return segment.model_copy(update={"speaker": speaker, "words": words})
+
+
+def interleave(channels: Sequence[tuple[Speaker, Transcript]], *, call_id: str = "",
+               duration: float | None = None) -> Transcript:
+    """One transcript from each speaker's own (merged) transcript: sentences in time order.
+
+    Ties go to the speaker listed first. Overlapping speech keeps both speakers' times.
+    """
+    tagged = [(part.start, rank, with_speaker(part, speaker))
+              for rank, (speaker, transcript) in enumerate(channels)
+              for s in transcript.segments for part in sentences(s)]
+    segments = [segment for _, _, segment in sorted(tagged, key=lambda t: (t[0], t[1]))]
+    votes = Counter(t.language for _, t in channels if t.language and t.segments)
+    language = votes.most_common(1)[0][0] if votes else next(
+        (t.language for _, t in channels if t.language), None)
+    total = duration if duration is not None else max((t.duration for _, t in channels),
+                                                      default=0.0)
+    return Transcript(call_id=call_id, language=language, duration=round(total, 3),
+                      segments=segments)

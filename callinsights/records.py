@@ -49,6 +49,8 @@ def metadata(*, call: dict, audio: dict | None, transcript: dict | None, process
         "duration": audio.get("duration", transcript.get("duration")),
         "sample_rate": audio.get("sample_rate"),
         "channels": audio.get("channels"),
+        "channel_layout": audio.get("layout"),  # stereo | mono | left | right (docs/speakers.md)
+        "agent_channel": transcript.get("agent_channel"),  # stereo: whose channel is the agent's
         "format": audio.get("format"),
         "codec": audio.get("codec"),
         "chunks": audio.get("chunks"),
@@ -109,6 +111,22 @@ def models_used(settings: Settings, extraction: dict | None) -> dict:
     return models
 
 
+def turns(transcript: Transcript) -> list[dict]:
+    """Who said what, in order: consecutive segments of one speaker joined into a turn."""
+    out: list[dict] = []
+    for segment in transcript.segments:
+        text = segment.text.strip()
+        if not text:
+            continue
+        if out and out[-1]["speaker"] == segment.speaker:
+            out[-1]["text"] += " " + text
+            out[-1]["end"] = max(out[-1]["end"], round(segment.end, 2))
+        else:
+            out.append({"speaker": segment.speaker, "start": round(segment.start, 2),
+                        "end": round(segment.end, 2), "text": text})
+    return out
+
+
 def stored_call_input(record: dict, policy: dict) -> dict:
     """An orchestration input for a stored call, from its record: the facts the first run's
     input held (file, hash, size, upload time) and today's policy."""
@@ -139,15 +157,17 @@ def enrich(store: BlobStore, settings: Settings, payload: dict,
     re-extraction replaces: its extraction moves into the `extractions` history.
     """
     call, merged, extraction = payload["call"], payload["transcript"], payload["extraction"]
-    text = Transcript.model_validate(
-        store.read_json(settings.transcripts_container, merged["blob"])).text
+    full = Transcript.model_validate(store.read_json(settings.transcripts_container,
+                                                     merged["blob"]))
     fields, review = apply_review(extraction["fields"], payload["review"])
     meta = metadata(call=call, audio=payload.get("audio"), transcript=merged,
                     processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
                     models=models_used(settings, extraction),
                     usage=extraction.get("usage"))
-    transcript = {"blob": merged["blob"], "text": text, "language": merged.get("language"),
+    transcript = {"blob": merged["blob"], "text": full.text, "language": merged.get("language"),
                   "duration": merged.get("duration"), "words": merged.get("words")}
+    if any(s.speaker for s in full.segments):
+        transcript["turns"] = turns(full)
     status = record_status(review["outcome"])
     current = extractions.entry(instance_id=extraction_id(call), at=payload["processed_at"],
                                 extraction=extraction, review=review, status=str(status))

@@ -40,6 +40,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 # call would stay Running until the deadline after a decision. The deadline stays below it.
 MAX_APPROVAL_DEADLINE_SECONDS = 6 * 24 * 3600.0
 AUTH_MODES = ("functionkey", "easyauth")
+AGENT_CHANNELS = ("auto", "left", "right")  # which channel of a stereo call is the agent's
 # Identity-based `AzureWebJobsStorage` (no key): the runtime's own settings name the account.
 STORAGE_ACCOUNT_SETTING = "AzureWebJobsStorage__accountName"
 STORAGE_BLOB_URI_SETTING = "AzureWebJobsStorage__blobServiceUri"
@@ -90,6 +91,7 @@ class Settings:
     # Pipeline policy
     chunk_seconds: float = 600.0
     chunk_overlap_seconds: float = 1.0
+    agent_channel: str = "auto"  # stereo calls: "left", "right", or "auto" (docs/speakers.md)
     max_parallel_transcriptions: int = 3
     transcription_max_attempts: int = 6
     transcription_first_retry_seconds: float = 5.0
@@ -125,6 +127,9 @@ class Settings:
             raise ValueError("CHUNK_SECONDS must be at least 30")
         if not 0 <= self.chunk_overlap_seconds < self.chunk_seconds / 4:
             raise ValueError("CHUNK_OVERLAP_SECONDS must be >= 0 and well under CHUNK_SECONDS")
+        if self.agent_channel not in AGENT_CHANNELS:
+            raise ValueError(f"AGENT_CHANNEL must be one of {', '.join(AGENT_CHANNELS)}, "
+                             f"got {self.agent_channel!r}")
         if self.max_parallel_transcriptions < 1:
             raise ValueError("MAX_PARALLEL_TRANSCRIPTIONS must be at least 1")
         if self.transcription_max_attempts < 1:

@@ -56,6 +56,10 @@ param confidenceThreshold string = '0.8'
 param approvalDeadlineSeconds string = '259200'
 param chunkSeconds string = '600'
 
+@description('Stereo calls: the channel the agent is recorded on, or auto (decided per call from the opening; docs/speakers.md).')
+@allowed(['auto', 'left', 'right'])
+param agentChannel string = 'auto'
+
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var chatDeployment = 'gpt-4o'
@@ -147,6 +151,7 @@ module app 'modules/functionapp.bicep' = {
       COSMOS_PARTITION_KEY: cosmos.outputs.partitionKey
       CHUNK_SECONDS: chunkSeconds
       CHUNK_OVERLAP_SECONDS: '1.0'
+      AGENT_CHANNEL: agentChannel
       MAX_PARALLEL_TRANSCRIPTIONS: string(maxParallelTranscriptions)
       TRANSCRIPTION_MAX_ATTEMPTS: '6'
       TRANSCRIPTION_FIRST_RETRY_SECONDS: '5.0'

@@ -25,8 +25,11 @@ def cap_of(run: Run) -> int:
 
 
 def chunk_payload(run: Run, chunk: dict) -> dict:
-    return {"call_id": run.call["call_id"], "index": chunk["index"], "blob": chunk["blob"],
-            "start": chunk["start"], "end": chunk["end"]}
+    """One chunk's transcription input; a stereo call's chunk also names its `channel` (a mono
+    chunk's payload is exactly what instances of version 2.0 sent)."""
+    payload = {"call_id": run.call["call_id"], "index": chunk["index"], "blob": chunk["blob"],
+               "start": chunk["start"], "end": chunk["end"]}
+    return {**payload, "channel": chunk["channel"]} if chunk.get("channel") else payload
 
 
 def transcribed(chunk: dict, result: Any) -> dict:

@@ -4,6 +4,11 @@ The agent speaks at the voice's own pace; the customer slower, so the two sides 
 Turns are joined with half a second of silence, as the fixture calls in `tests/data/fixtures` were,
 and written with PyAV in any container/codec/sample rate a test asks for.
 
+Two-channel calls (`speak_apart`, `render_call(..., apart=True)`): each side on its own channel,
+the agent's on the left unless told otherwise. A turn may carry a third item, the seconds of
+silence before it instead of the half second: more for a pause, negative to start before the
+previous turn ends (the two talk over each other).
+
 Deterministic: Piper's two noise scales are 0 (its defaults draw random noise into every
 rendering), so the same turns give the same samples on every run and the recogniser hears the
 same audio each time (`tests/test_speech.py` proves it). `rendered` keeps a rendering under a
@@ -76,12 +81,55 @@ def _say(text: str, speaker: str) -> np.ndarray:
 
 
 def speak(turns: Sequence[Sequence[str]]) -> np.ndarray:
-    """Float32 mono samples at 22,050 Hz for a list of (speaker, text) turns."""
+    """Float32 mono samples at 22,050 Hz for a list of (speaker, text) turns (turns with their
+    own pauses or overlaps: the two-channel timeline mixed)."""
+    if any(len(turn) > 2 for turn in turns):
+        return speak_apart(turns).sum(axis=0)
     gap = np.zeros(int(GAP_SECONDS * VOICE_RATE), dtype=np.float32)
     pieces: list[np.ndarray] = []
     for speaker, text in turns:
         pieces += [_say(text, speaker), gap]
     return np.concatenate(pieces) if pieces else gap
+
+
+def _placed(turns: Sequence[Sequence]) -> list[tuple[str, int, np.ndarray]]:
+    """(speaker, first sample, samples) of each turn on one timeline."""
+    placed, clock = [], 0
+    for turn in turns:
+        speaker, text = turn[0], turn[1]
+        gap = float(turn[2]) if len(turn) > 2 else GAP_SECONDS
+        voice = _say(text, speaker)
+        start = max(0, clock + int(gap * VOICE_RATE))
+        placed.append((speaker, start, voice))
+        clock = max(clock, start + voice.size)
+    return placed
+
+
+def turn_spans(turns: Sequence[Sequence], *, apart: bool = False
+               ) -> list[tuple[str, float, float]]:
+    """(speaker, start, end) in seconds of each turn, as `render_call` places them (`apart`:
+    the two-channel timeline that `apart=True` and `mixed=True` write): who speaks when."""
+    if apart or any(len(turn) > 2 for turn in turns):
+        return [(speaker, start / VOICE_RATE, (start + voice.size) / VOICE_RATE)
+                for speaker, start, voice in _placed(turns)]
+    spans, clock = [], 0.0
+    for speaker, text in turns:
+        length = _say(text, speaker).size / VOICE_RATE
+        spans.append((speaker, clock, clock + length))
+        clock += length + GAP_SECONDS
+    return spans
+
+
+def speak_apart(turns: Sequence[Sequence], agent_channel: int = 0) -> np.ndarray:
+    """(2, samples) float32 at 22,050 Hz: the agent's turns on `agent_channel`, the customer's
+    on the other; turns may overlap (a negative third item)."""
+    placed = _placed(turns)
+    total = max((start + voice.size for _, start, voice in placed), default=0)
+    out = np.zeros((2, total + int(GAP_SECONDS * VOICE_RATE)), dtype=np.float32)
+    for speaker, start, voice in placed:
+        row = agent_channel if speaker == "A" else 1 - agent_channel
+        out[row, start:start + voice.size] += voice
+    return out
 
 
 def long_turns(minutes: float, facts: dict[str, list[list[str]]] | None = None) -> list[list[str]]:
@@ -109,14 +157,17 @@ def long_turns(minutes: float, facts: dict[str, list[list[str]]] | None = None) 
 
 def write_audio(samples: np.ndarray, path: Path, *, rate: int = 8000, channels: int = 1,
                 source_rate: int = VOICE_RATE) -> Path:
-    """Encode float samples to `path`; the container and codec follow the file extension."""
+    """Encode float samples to `path`; the container and codec follow the file extension.
+
+    Mono samples are copied to each of `channels`; (2, n) samples are written as they are.
+    """
     codec = {".wav": "pcm_s16le", ".mp3": "libmp3lame", ".m4a": "aac", ".ogg": "libopus",
              ".flac": "flac", ".webm": "libopus"}[path.suffix.lower()]
     if codec == "libopus":  # Opus encodes at 48 kHz only
         rate = 48000
-    layout = "mono" if channels == 1 else "stereo"
     data = np.clip(samples, -1.0, 1.0).astype(np.float32)
-    planar = np.tile(data, (channels, 1))
+    planar = data if data.ndim == 2 else np.tile(data, (channels, 1))
+    layout = "mono" if planar.shape[0] == 1 else "stereo"
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=rate, layout=layout)
@@ -134,8 +185,16 @@ def write_audio(samples: np.ndarray, path: Path, *, rate: int = 8000, channels: 
     return path
 
 
-def render_call(turns: Sequence[Sequence[str]], path: Path, **audio: int) -> Path:
-    """Speak the turns and write them to `path` (8 kHz mono WAV unless told otherwise)."""
+def render_call(turns: Sequence[Sequence], path: Path, *, apart: bool = False,
+                agent_channel: int = 0, mixed: bool = False, **audio: int) -> Path:
+    """Speak the turns and write them to `path` (8 kHz mono WAV unless told otherwise).
+
+    `apart`: a two-channel call, the agent on `agent_channel`; `mixed`: the same two-channel
+    timeline (pauses, overlap) mixed down to one channel.
+    """
+    if apart or mixed:
+        both = speak_apart(turns, agent_channel)
+        return write_audio(both.sum(axis=0) if mixed else both, path, **audio)
     return write_audio(speak(turns), path, **audio)
 
 

@@ -34,7 +34,7 @@ PURE_TESTS = ["test_orchestrator.py", "test_status.py", "test_settings.py", "tes
               "test_review.py", "test_merge.py", "test_api.py", "test_transcription_parse.py",
               "test_transcription_client.py", "test_verifiers.py", "test_extraction.py",
               "test_calibration.py", "test_money_times.py", "test_extraction_prompt.py",
-              "test_matching.py"]
+              "test_matching.py", "test_speakers.py"]
 
 
 def pytest_pin() -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from devhost.versions import VersionPolicy
 from orchestrators.process_call import process_call
-from orchestrators.versions import ORCHESTRATION_VERSION
+from orchestrators.versions import ORCHESTRATION_VERSION, VERSIONS_REPLAYED
 from tests.durable_history import OrchestrationRun
 
 HANDLE = process_call._function.get_user_function()
@@ -200,6 +200,62 @@ def test_host_json_default_version_is_the_orchestrators():
     assert durable["defaultVersion"] == ORCHESTRATION_VERSION
     assert durable["versionMatchStrategy"] == "CurrentOrOlder"
     assert durable["versionFailureStrategy"] == "Reject"
+
+
+def stereo_split_result() -> dict:
+    """A two-channel call: one chunk per channel, the right channel numbered after the left."""
+    chunks = [{"index": i, "blob": f"{CALL_ID}/{side}-{i:04d}.flac", "start": 0.0, "end": 90.0,
+               "speech_seconds": 30.0, "channel": side}
+              for i, side in enumerate(("left", "right"))]
+    return {"chunks": chunks, "audio": {"duration": 90.0, "sample_rate": 8000, "channels": 2,
+                                        "format": "wav", "codec": "pcm_s16le",
+                                        "layout": "stereo"}}
+
+
+def test_stereo_chunks_fan_out_in_one_wave_with_their_channel():
+    """Each channel's chunks go out as chunks do (waves under the cap), naming their channel;
+    the merge gets every chunk with its channel."""
+    run = new_run(job(max_parallel_transcriptions=3))
+    run.complete(run.only("split_audio"), stereo_split_result())
+    assert run.custom_status == {"stage": "transcribing", "chunks_total": 2, "chunks_done": 0}
+    tasks = run.pending("transcribe_chunk")
+    assert [(t.input["index"], t.input["channel"]) for t in tasks] == [(0, "left"),
+                                                                       (1, "right")]
+    for task in tasks:
+        index, side = task.input["index"], task.input["channel"]
+        run.complete(task, {"index": index, "blob": f"{CALL_ID}/chunk-{side}-{index:04d}.json",
+                            "segments": 4, "language": "en", "channel": side})
+    merge = run.only("merge_transcript")
+    assert [(c["index"], c["channel"]) for c in merge.input["chunks"]] == [(0, "left"),
+                                                                           (1, "right")]
+    assert merge.input["chunks"][1]["audio_blob"] == f"{CALL_ID}/right-0001.flac"
+
+
+@pytest.mark.parametrize("version", VERSIONS_REPLAYED)
+def test_earlier_versions_replay_the_same_steps_with_the_same_payloads(version):
+    """A 2.0 instance (mono chunks in its history) runs on this code as it ran on 2.0: the
+    transcription payloads carry no channel and the steps end in a stored record."""
+    run = OrchestrationRun(HANDLE, job(), version=version, versions=HOST_VERSIONS)
+    run.complete(run.only("split_audio"), split_result(2))
+    payloads = [t.input for t in run.pending("transcribe_chunk")]
+    assert payloads == [{"call_id": CALL_ID, "index": i, "blob": f"{CALL_ID}/{i:04d}.flac",
+                         "start": i * 600.0, "end": (i + 1) * 600.0 + 1} for i in range(2)]
+    for task in run.pending("transcribe_chunk"):
+        run.complete(task, chunk_result(task.input["index"]))
+    run.complete(run.only("merge_transcript"), {"blob": f"{CALL_ID}/transcript.json",
+                                                "duration": 1200.0, "language": "en",
+                                                "words": 250})
+    run.complete(run.only("extract"), extraction())
+    finish(run)
+    assert run.is_done and run.error is None and run.output["outcome"] == "auto_accepted"
+
+
+def test_a_worker_on_version_2_0_refuses_stereo_era_instances():
+    """The rollout guard: a 2.0 host does not run a 2.1 instance (it would merge the channels
+    as consecutive chunks); this host runs both."""
+    assert ORCHESTRATION_VERSION == "2.1"
+    assert VersionPolicy(default="2.0").mismatch(ORCHESTRATION_VERSION)
+    assert all(HOST_VERSIONS.mismatch(v) is None for v in VERSIONS_REPLAYED)
 
 
 def test_confident_fields_skip_review_and_store():

@@ -22,14 +22,16 @@ from callinsights.transcript import Transcript
 MIN_SPEECH_SECONDS = 0.3  # less than this in a chunk is noise, not something to transcribe
 
 
-def chunk_transcript_name(call_id: str, index: int) -> str:
-    return f"{call_id}/chunk-{index:04d}.json"
+def chunk_transcript_name(call_id: str, index: int, channel: str | None = None) -> str:
+    """`{call_id}/chunk-0003.json`, or `{call_id}/chunk-right-0003.json` for one channel."""
+    return f"{call_id}/chunk-{channel + '-' if channel else ''}{index:04d}.json"
 
 
 def _summary(name: str, doc: dict) -> dict:
     transcript = doc["transcript"]
-    return {"index": doc["index"], "blob": name, "segments": len(transcript["segments"]),
-            "language": transcript.get("language")}
+    summary = {"index": doc["index"], "blob": name, "segments": len(transcript["segments"]),
+               "language": transcript.get("language")}
+    return {**summary, "channel": doc["channel"]} if doc.get("channel") else summary
 
 
 def _transcribe(client: openai.OpenAI, settings: Settings, data: bytes,
@@ -47,13 +49,16 @@ def _transcribe(client: openai.OpenAI, settings: Settings, data: bytes,
 
 def transcribe_chunk(store: BlobStore, client: openai.OpenAI, settings: Settings,
                      input: dict) -> dict:
-    """`{"call_id", "index", "blob", "start", "end"}` -> `{"index", "blob", "segments", ...}`.
+    """`{"call_id", "index", "blob", "start", "end", "channel"?}` -> `{"index", "blob", ...}`.
+
+    A chunk of one channel of a stereo call carries `channel` ("left"/"right"): its transcript
+    is named and tagged with it, and the summary says it again.
 
     Raises `errors.TransientError` for failures worth retrying and `errors.PermanentError`
     (message starting with `PermanentError:`) for ones that are not.
     """
-    call_id, index = input["call_id"], int(input["index"])
-    name = chunk_transcript_name(call_id, index)
+    call_id, index, channel = input["call_id"], int(input["index"]), input.get("channel")
+    name = chunk_transcript_name(call_id, index, channel)
     if store.exists(settings.transcripts_container, name):
         return _summary(name, store.read_json(settings.transcripts_container, name))
     data = store.read_bytes(settings.chunks_container, input["blob"])
@@ -64,5 +69,7 @@ def transcribe_chunk(store: BlobStore, client: openai.OpenAI, settings: Settings
            "start": float(input["start"]), "end": float(input["end"]),
            "model": settings.transcription_model,
            "transcript": transcript.model_dump(mode="json"), "dropped": dropped}
+    if channel:
+        doc["channel"] = channel
     store.write_json(settings.transcripts_container, name, doc)
     return _summary(name, doc)
