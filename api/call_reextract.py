@@ -14,8 +14,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.auth import DATA
-from api.call_runs import live, runs_of
-from api.calls import bad_call_id, call_url, problem, respond, stored_record
+from api.calls import call_url, idle_call, problem, respond, stored_record
 from callinsights.call_ids import reextraction_id
 from callinsights.settings import Settings
 from orchestrators.reextract_call import REEXTRACT_ORCHESTRATOR, reextraction_input
@@ -44,13 +43,10 @@ def _transcript_missing(record: dict, settings: Settings) -> str | None:
 @bp.durable_client_input(client_name="client")
 async def reextract_call_route(req: func.HttpRequest, client: df.DurableOrchestrationClient
                                ) -> func.HttpResponse:
-    if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
+    refused, runs = await idle_call(req, client)
+    if refused is not None:
         return refused
     call_id = req.route_params["call_id"]
-    runs = await runs_of(client, call_id)
-    if running := live(runs):
-        return problem(409, f"call {call_id} is still running or awaiting approval",
-                       running=running)
     record = stored_record(call_id)
     if record is None:
         if runs:

@@ -16,8 +16,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.auth import DATA
-from api.call_runs import live, runs_of
-from api.calls import bad_call_id, call_url, problem, respond, stored_record
+from api.calls import call_url, idle_call, problem, respond, stored_record
 from callinsights.call_ids import call_id_from_digest
 from callinsights.deletion import sweep
 from callinsights.records import stored_call_input
@@ -32,13 +31,10 @@ bp = df.Blueprint()
 @bp.durable_client_input(client_name="client")
 async def reprocess_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                          ) -> func.HttpResponse:
-    if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
+    refused, runs = await idle_call(req, client)
+    if refused is not None:
         return refused
     call_id = req.route_params["call_id"]
-    runs = await runs_of(client, call_id)
-    if running := live(runs):
-        return problem(409, f"call {call_id} is still running or awaiting approval",
-                       running=running)
     settings = Settings.from_env()
     record = stored_record(call_id)
     first = next((durable for instance_id, durable in runs if instance_id == call_id), None)

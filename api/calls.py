@@ -26,7 +26,7 @@ import azure.functions as func
 from pydantic import ValidationError
 
 from api.auth import DATA
-from api.call_runs import runtime_of, speaking_run
+from api.call_runs import live, runs_of, runtime_of, speaking_run
 from api.listing import Cursor, Dates, first_cursor, list_page
 from callinsights import status
 from callinsights.call_ids import is_call_id
@@ -57,6 +57,20 @@ def bad_call_id(req: func.HttpRequest) -> func.HttpResponse | None:
         return None
     return problem(400, "a call id is 32 lowercase hex digits (the start of the recording's "
                         "SHA-256)")
+
+
+async def idle_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
+                    ) -> tuple[func.HttpResponse | None, list[tuple[str, dict]]]:
+    """(the refusal, None when the request may go on; the call's runs) for a route that starts
+    a new run: keyed, a valid id, and nothing of the call running or awaiting approval."""
+    if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
+        return refused, []
+    call_id = req.route_params["call_id"]
+    runs = await runs_of(client, call_id)
+    if running := live(runs):
+        return problem(409, f"call {call_id} is still running or awaiting approval",
+                       running=running), runs
+    return None, runs
 
 
 def call_url(req: func.HttpRequest, call_id: str) -> str:

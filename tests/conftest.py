@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from callinsights.blobs import BlobStore
+from callinsights.settings import Settings
 from devhost import services
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
@@ -46,6 +48,20 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("azurite")
     with services.start_azurite(data, services.free_port()) as proc:
         yield services.blob_connection_string(proc.port)
+
+
+@pytest.fixture(scope="module")
+def store(azurite: str) -> BlobStore:
+    """Blob storage on the session's Azurite (a module may define its own `store`)."""
+    return BlobStore(azurite)
+
+
+@pytest.fixture(scope="module")
+def settings(azurite: str) -> Settings:
+    """Settings for the stages on Azurite. Nothing listens on port 9: a stage that calls the
+    model with these fails loudly (a module may define its own `settings`)."""
+    return Settings(storage_connection=azurite, chunk_seconds=300.0, chunk_overlap_seconds=1.0,
+                    openai_base_url="http://127.0.0.1:9/v1", model_timeout_seconds=5.0)
 
 
 @pytest.fixture(scope="session")

@@ -31,18 +31,6 @@ API_LIMIT = 25 * 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def store(azurite: str) -> BlobStore:
-    return BlobStore(azurite)
-
-
-@pytest.fixture(scope="module")
-def settings(azurite: str) -> Settings:
-    # Nothing listens on port 9: a stage that calls the model here fails loudly.
-    return Settings(storage_connection=azurite, chunk_seconds=300.0, chunk_overlap_seconds=1.0,
-                    openai_base_url="http://127.0.0.1:9/v1", model_timeout_seconds=5.0)
-
-
-@pytest.fixture(scope="module")
 def short_wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     samples = speak(SHORT_CALL * 2)
     return write_audio(samples, tmp_path_factory.mktemp("short") / "call.wav").read_bytes()

@@ -166,11 +166,6 @@ def test_transcript_without_words_masks_segment_text() -> None:
     assert redact_transcript(transcript).text == "Card [redacted:card]."
 
 
-@pytest.fixture(scope="module")
-def store(azurite: str) -> BlobStore:
-    return BlobStore(azurite)
-
-
 def test_merged_transcript_blob_holds_no_pii(store: BlobStore, azurite: str) -> None:
     """Chunk transcripts with raw numbers (a number cut by a chunk boundary is never masked in
     either chunk) -> the merged blob written with REDACT_PII on holds none."""

@@ -12,7 +12,6 @@ import dataclasses
 import pytest
 
 from callinsights.ai import openai_client
-from callinsights.blobs import BlobStore
 from callinsights.settings import Settings
 from callinsights.stages import merge_transcript, split_audio, transcribe_chunk
 from callinsights.stages.transcribe_chunk import chunk_transcript_name
@@ -22,18 +21,6 @@ from tests.speech import render_call
 from tests.stereo_calls import AGENT_NAME, SOLAR_TURNS
 from tests.test_blob_stages import _merged, _small, _upload
 from tests.text_calls import segment
-
-
-@pytest.fixture(scope="module")
-def store(azurite: str) -> BlobStore:
-    return BlobStore(azurite)
-
-
-@pytest.fixture(scope="module")
-def settings(azurite: str) -> Settings:
-    # Nothing listens on port 9: a stage that calls the model here fails loudly.
-    return Settings(storage_connection=azurite, chunk_seconds=300.0, chunk_overlap_seconds=1.0,
-                    openai_base_url="http://127.0.0.1:9/v1", model_timeout_seconds=5.0)
 
 
 @pytest.fixture(scope="module")
