@@ -133,9 +133,9 @@
     }
     if (doc.status !== "Pending") await R.transcript.show(doc.call_id);
     const awaiting = doc.status === "AwaitingApproval" && !state.decided;
-    $("decision-form").hidden = !awaiting;
-    if (awaiting) await renderForm(doc);
+    if (awaiting) await renderForm(doc);  // built before it shows: nothing typed is wiped
     else state.formFor = null;
+    $("decision-form").hidden = !awaiting;
     renderRecord(doc);
     if (wasAwaiting && doc.status !== "AwaitingApproval" && !state.decided && !state.explained) {
       leftReview(doc);
