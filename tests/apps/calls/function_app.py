@@ -1,12 +1,14 @@
 """Test app: the real routes, starter and purge of call insights over a scripted `process_call`.
 
-The HTTP routes, the blob trigger and the purge are the app's own blueprints. `process_call` is
-replaced by an orchestration that publishes the custom status its input names and then waits
-for a `Finish` event (whose payload becomes its output, or its failure with `{"fail": reason}`),
-so a test can put calls in any state without audio or models.
+The HTTP routes, the blob trigger and the purge are the app's own blueprints. `process_call`
+(and `reextract_call`) is replaced by an orchestration that publishes the custom status its
+input names and then waits for a `Finish` event (whose payload becomes its output, or its
+failure with `{"fail": reason}`), so a test can put calls in any state without audio or models.
 """
 
 from __future__ import annotations
+
+import json
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -24,12 +26,25 @@ app.register_functions(review_page.bp)
 FINISH_EVENT = "Finish"
 
 
-@app.orchestration_trigger(context_name="context")
-def process_call(context: df.DurableOrchestrationContext):
+def scripted(context: df.DurableOrchestrationContext):
+    """Publish the input's custom status, wait for `Finish`, end as it says."""
     job = context.get_input() or {}
     context.set_custom_status(job.get("custom") or {"stage": "splitting"})
     finish = yield context.wait_for_external_event(FINISH_EVENT)
+    if isinstance(finish, str):  # the SDK may hand an event's payload over as its JSON text
+        finish = json.loads(finish or "{}")
     outcome = finish if isinstance(finish, dict) else {}
     if outcome.get("fail"):
         raise RuntimeError(outcome["fail"])
     return outcome
+
+
+@app.orchestration_trigger(context_name="context")
+def process_call(context: df.DurableOrchestrationContext):
+    return (yield from scripted(context))
+
+
+@app.orchestration_trigger(context_name="context")
+def reextract_call(context: df.DurableOrchestrationContext):
+    """A call's re-extraction (`{call_id}-x{n}`), scripted the same way."""
+    return (yield from scripted(context))
