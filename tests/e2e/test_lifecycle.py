@@ -3,17 +3,21 @@ the same upload processed again as a new call afterwards; extracted again from i
 transcript, reviewed through the same approval route, with the extraction history.
 
 Every call goes to review here (threshold 0.99), so one short rendered call covers each state:
-awaiting approval (delete refused, then forced) and stored (deleted after approval).
+awaiting approval (delete refused, then forced) and stored (deleted after approval). The records
+are on the Cosmos DB test server (the stack's other modules use SQLite), so deletion, search
+and the batch re-extraction run against Cosmos queries; blobs are on Azurite.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import uuid
 
 import pytest
 from azure.storage.blob import BlobServiceClient
 
+from callinsights.repository import repository_for
+from callinsights.settings import Settings
 from stack.api import TERMINAL
 from stack.calls import Submitted
 from stack.session import LocalStack
@@ -28,8 +32,15 @@ ANEW = ("Boise", "Idaho", "pizza oven")  # the reprocessed call
 
 
 @pytest.fixture(scope="module")
-def stack(make_stack) -> LocalStack:
-    return make_stack({"CONFIDENCE_THRESHOLD": "0.99"})
+def records_env(cosmos_server) -> dict[str, str]:
+    """The records on the Cosmos DB test server: what is deleted is gone from Cosmos too."""
+    return {"COSMOS_ENDPOINT": cosmos_server["endpoint"], "COSMOS_KEY": cosmos_server["key"],
+            "COSMOS_VERIFY_TLS": "false", "COSMOS_DATABASE": "lifecycle" + uuid.uuid4().hex[:8]}
+
+
+@pytest.fixture(scope="module")
+def stack(make_stack, records_env) -> LocalStack:
+    return make_stack({"CONFIDENCE_THRESHOLD": "0.99", **records_env})
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +55,12 @@ def blobs(stack: LocalStack) -> dict[str, list[str]]:
                 for c in service.list_containers()}
 
 
-def stored_ids(stack: LocalStack) -> set[str]:
-    path = stack.cfg.data_dir / "records.sqlite"
-    if not path.exists():
-        return set()
-    with sqlite3.connect(path) as db:
-        return {row[0] for row in db.execute("SELECT id FROM records")}
-
-
 def assert_gone(stack: LocalStack, sub: Submitted) -> None:
     left = {container: [n for n in names if sub.call_id in n or n == sub.blob]
             for container, names in blobs(stack).items() if container != "audit"}
     assert not any(left.values()), left
-    assert sub.call_id not in stored_ids(stack)
+    assert repository_for(Settings.from_env(stack.cfg.app_env)).get(sub.call_id) is None
+    assert not (stack.cfg.data_dir / "records.sqlite").exists()  # the records are in Cosmos
     assert stack.api.status(sub.call_id) is None  # GET /api/calls/{id}: 404
     history = stack.api.request(
         "GET", f"/runtime/webhooks/durabletask/instances/{sub.call_id}"
@@ -99,7 +103,7 @@ def test_a_stored_call_is_deleted_everywhere(stack, recording):
 
     assert stack.api.decide(sub.call_id, "approve", reviewer="e2e").status == 202
     assert stack.follow([sub], settled=TERMINAL)[sub.call_id]["status"] == "Completed"
-    assert sub.call_id in stored_ids(stack)
+    assert repository_for(Settings.from_env(stack.cfg.app_env)).get(sub.call_id) is not None
     before = blobs(stack)
     assert any(sub.call_id in n for n in before["transcripts"])
 

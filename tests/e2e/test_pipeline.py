@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from azure.storage.blob import BlobServiceClient
 
-from stack.calls import call_id_of
+from stack.calls import Submitted, call_id_of
 from stack.config import PROJECT_ROOT
 from stack.session import LocalStack
 from stack.timeline import max_overlap, task_windows
@@ -80,6 +81,24 @@ def test_same_recording_twice_is_one_call_and_one_record(stack, fixtures_dir, tm
     assert sum(e["EventType"] == "ExecutionStarted" for e in history) == 1
     listed = [c for c in stack.api.list(None) if c["call_id"] == again.call_id]
     assert len(listed) == 1
+
+
+def test_a_name_used_again_with_other_bytes_is_a_new_call(stack, fixtures_dir):
+    """The id is the content's: another recording written over a blob name already used (by an
+    uploader that overwrites; `stack.calls.upload` never does) is its own call, and the list
+    shows both with that file name."""
+    first = settle(stack, stack.submit(fixtures_dir / "dev01_roofing.wav"))
+    data = (fixtures_dir / "dev02_software.wav").read_bytes()
+    with BlobServiceClient.from_connection_string(stack.cfg.storage_connection) as service:
+        service.get_blob_client(stack.cfg.calls_container, first["file"]).upload_blob(
+            data, overwrite=True)
+    second = Submitted(first["file"], call_id_of(data), first["file"])
+    state = stack.follow([second])[second.call_id]
+
+    assert second.call_id != first["call_id"] and state["file"] == first["file"]
+    listed = {c["call_id"]: c["file"] for c in stack.api.list(None)}
+    assert listed[first["call_id"]] == listed[second.call_id] == first["file"]
+    assert stack.api.status(first["call_id"])["record"]["metadata"]["blob_name"] == first["file"]
 
 
 def test_long_call_fans_out_and_keeps_facts_from_beginning_middle_and_end(stack, long_call):
