@@ -1,9 +1,10 @@
 """Test app: the real routes, starter and purge of call insights over a scripted `process_call`.
 
-The HTTP routes, the blob trigger and the purge are the app's own blueprints. `process_call` is
-replaced by an orchestration that publishes the custom status its input names and then waits
-for a `Finish` event (whose payload becomes its output, or its failure with `{"fail": reason}`),
-so a test can put calls in any state without audio or models.
+The HTTP routes (the lifecycle ones too: delete, re-extract, reprocess), the blob trigger and
+the purge are the app's own blueprints. `process_call` and `reextract_call` are replaced by an
+orchestration that publishes the custom status its input names and then waits for a `Finish`
+event (whose payload becomes its output, or its failure with `{"fail": reason}`), so a test can
+put calls in any state without audio or models.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from api import blob_trigger, call_fields, call_media, calls, purge, review_page
+from api import (
+    blob_trigger,
+    call_delete,
+    call_fields,
+    call_media,
+    call_reextract,
+    call_reprocess,
+    calls,
+    purge,
+    review_page,
+)
+from orchestrators.reextract_call import REEXTRACT_ORCHESTRATOR
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(blob_trigger.bp)
@@ -20,16 +32,29 @@ app.register_functions(purge.bp)
 app.register_functions(call_media.bp)
 app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)
+app.register_functions(call_delete.bp)
+app.register_functions(call_reextract.bp)
+app.register_functions(call_reprocess.bp)
 
 FINISH_EVENT = "Finish"
+FIRST_STAGE = {"process_call": "splitting", REEXTRACT_ORCHESTRATOR: "extracting"}
 
 
-@app.orchestration_trigger(context_name="context")
-def process_call(context: df.DurableOrchestrationContext):
-    job = context.get_input() or {}
-    context.set_custom_status(job.get("custom") or {"stage": "splitting"})
-    finish = yield context.wait_for_external_event(FINISH_EVENT)
-    outcome = finish if isinstance(finish, dict) else {}
-    if outcome.get("fail"):
-        raise RuntimeError(outcome["fail"])
-    return outcome
+def scripted(name: str):
+    """An orchestration named `name` that holds the custom status until `Finish`."""
+
+    def run(context: df.DurableOrchestrationContext):
+        job = context.get_input() or {}
+        context.set_custom_status(job.get("custom") or {"stage": FIRST_STAGE[name]})
+        finish = yield context.wait_for_external_event(FINISH_EVENT)
+        outcome = finish if isinstance(finish, dict) else {}
+        if outcome.get("fail"):
+            raise RuntimeError(outcome["fail"])
+        return outcome
+
+    run.__name__ = name
+    return app.orchestration_trigger(context_name="context")(run)
+
+
+process_call = scripted("process_call")
+reextract_call = scripted(REEXTRACT_ORCHESTRATOR)
