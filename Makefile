@@ -16,6 +16,7 @@ NODE_STAMP := node_modules/.installed-$(NODE_HASH)
 FILES ?=
 CALL ?=
 SET ?=
+SEARCH ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
@@ -67,8 +68,8 @@ process: setup  ## make process FILES="a.wav b.mp3": one JSON line per call on s
 	@if [ -z "$(FILES)" ]; then echo 'usage: make process FILES="a.wav b.mp3"' >&2; exit 2; fi
 	@$(PY) -m stack process $(FILES)
 
-list:  ## calls awaiting approval
-	@$(PY) -m stack list
+list:  ## calls awaiting approval; all calls matching a search: make list SEARCH="--status '' --customer dana --flagged"
+	@$(PY) -m stack list $(SEARCH)
 
 review: setup  ## start the stack if needed and print the review page's URL (with the key)
 	@$(PY) -m stack review

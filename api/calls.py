@@ -27,11 +27,12 @@ from pydantic import ValidationError
 
 from api.auth import DATA
 from api.call_runs import live, runs_of, runtime_of, speaking_run
-from api.listing import Cursor, Dates, first_cursor, list_page
+from api.listing import Cursor, Dates, Filters, first_cursor, list_page
 from callinsights import status
 from callinsights.call_ids import is_call_id
 from callinsights.review import correction_errors, deadline_passed, validation_reason
 from callinsights.schema import ApprovalDecision, CallStatus
+from callinsights.search import RecordSearch
 from callinsights.settings import Settings
 from orchestrators.approval import APPROVAL_EVENT
 
@@ -159,9 +160,10 @@ def list_dates(req: func.HttpRequest) -> Dates:
     return dates
 
 
-def list_parameters(req: func.HttpRequest) -> tuple[CallStatus | None, int, Cursor | None]:
-    """(status filter, page size, where to start); ValueError carries the reason for a 400."""
+def list_parameters(req: func.HttpRequest) -> tuple[Filters, int, Cursor]:
+    """(what to keep, page size, where to start); ValueError carries the reason for a 400."""
     wanted = status.status_filter(req.params.get("status"))
+    filters = Filters(wanted, list_dates(req), RecordSearch.from_params(req.params))
     try:
         limit = int(req.params.get("limit") or DEFAULT_LIMIT)
     except ValueError as exc:
@@ -169,21 +171,21 @@ def list_parameters(req: func.HttpRequest) -> tuple[CallStatus | None, int, Curs
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     token = req.params.get("continuation")
-    return wanted, limit, Cursor.decode(token) if token else first_cursor(wanted)
+    return filters, limit, Cursor.decode(token) if token else first_cursor(wanted)
 
 
-@bp.route(route="calls", methods=["GET"], auth_level=DATA.auth_level)  # ?status=&from=&to=
+# ?status=&from=&to=&customer=&city=&product=&flagged=&limit=&continuation=
+@bp.route(route="calls", methods=["GET"], auth_level=DATA.auth_level)
 @bp.durable_client_input(client_name="client")
 async def list_calls(req: func.HttpRequest, client: df.DurableOrchestrationClient
                      ) -> func.HttpResponse:
     if (refused := DATA.refusal(req)) is not None:
         return refused
     try:
-        wanted, limit, cursor = list_parameters(req)
-        dates = list_dates(req)
+        filters, limit, cursor = list_parameters(req)
     except ValueError as exc:
         return problem(400, str(exc))
-    page = await list_page(client, _repository(), wanted, limit, cursor, dates)
+    page = await list_page(client, _repository(), filters, limit, cursor)
     return respond(200, {"calls": page.calls, "count": len(page.calls),
                          "continuation": page.continuation})
 

@@ -7,9 +7,13 @@ then by call id. A page holds at most `limit` calls and may hold fewer (even non
 follow: a client keeps passing the response's `continuation` back until it is null. The token
 is opaque (base64 JSON of the phase and the task hub's token or the last record's key).
 `from` / `to` (`YYYY-MM-DD`, inclusive) keep the calls whose `call_date` (upload date) falls in
-that range, in both phases. A live re-extraction (`reextract_call`, instance `{call_id}-x{n}`)
-is listed as its call, live, with `extraction_id`; its record is then skipped in the records
-phase. Ended re-extractions are not listed: their call is its record.
+that range, in both phases. `customer`, `city`, `product` and `flagged` (callinsights.search)
+are the stores' queries in the records phase; in the live phase they match what a live call
+shows: the flagged values of a call awaiting approval (a call still being transcribed or
+extracted has no values yet, so a search by value lists it only once it has them).
+A live re-extraction (`reextract_call`, instance `{call_id}-x{n}`) is listed as its call, live,
+with `extraction_id`; its record is then skipped in the records phase. Ended re-extractions are
+not listed: their call is its record.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import azure.durable_functions as df
 
@@ -26,6 +30,7 @@ from api.instances import all_instances, instances_page
 from callinsights import status as call_status
 from callinsights.repository.base import CallRepository
 from callinsights.schema import CallStatus
+from callinsights.search import RecordSearch, search_keys
 from callinsights.status import ACTIVE_RUNTIMES, ENDED_BADLY_RUNTIMES, LIVE_RUNTIMES
 from orchestrators import ORCHESTRATOR
 from orchestrators.reextract_call import REEXTRACT_ORCHESTRATOR
@@ -88,17 +93,33 @@ class Dates:
             self.date_to or "9999-12-31")
 
 
-def _listed(body: dict | None, wanted: CallStatus | None, dates: Dates) -> bool:
-    return bool(body and body["call_id"] and (wanted is None or body["status"] == wanted)
-                and dates.holds(body.get("call_date")))
+@dataclass(frozen=True)
+class Filters:
+    """Everything a list request keeps calls by, beside the page itself."""
+
+    wanted: CallStatus | None = None
+    dates: Dates = field(default_factory=Dates)
+    search: RecordSearch = field(default_factory=RecordSearch)
+
+
+def live_search_keys(body: dict) -> dict:
+    """A live call's search keys, from what its status shows (its flagged values, if any)."""
+    flagged = body.get("flagged") or {}
+    return search_keys(flagged, flagged)
+
+
+def _listed(body: dict | None, filters: Filters) -> bool:
+    return bool(body and body["call_id"]
+                and (filters.wanted is None or body["status"] == filters.wanted)
+                and filters.dates.holds(body.get("call_date"))
+                and (filters.search.empty or filters.search.matches(live_search_keys(body))))
 
 
 async def list_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                    wanted: CallStatus | None, limit: int, cursor: Cursor,
-                    dates: Dates = Dates()) -> Page:
+                    filters: Filters, limit: int, cursor: Cursor) -> Page:
     if cursor.phase == "live":
-        return await _live_page(client, repository, wanted, limit, cursor.token, dates)
-    return await _records_page(client, repository, wanted, limit, cursor.after, dates)
+        return await _live_page(client, repository, filters, limit, cursor.token)
+    return await _records_page(client, repository, filters, limit, cursor.after)
 
 
 def _statuses(wanted: CallStatus | None) -> list[str]:
@@ -110,14 +131,14 @@ def _statuses(wanted: CallStatus | None) -> list[str]:
 
 
 async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                     wanted: CallStatus | None, limit: int, token: str | None,
-                     dates: Dates) -> Page:
+                     filters: Filters, limit: int, token: str | None) -> Page:
+    wanted = filters.wanted
     instances, following = await instances_page(client, _statuses(wanted), limit, token)
     calls = []
     for durable in instances:
         if durable.get("name") == REEXTRACT_ORCHESTRATOR:
             if durable.get("runtimeStatus") in LIVE_RUNTIMES and _listed(
-                    body := _as_call(durable), wanted, dates):
+                    body := _as_call(durable), filters):
                 calls.append(body)  # an ended re-extraction's call is listed from its record
             continue
         if durable.get("name") not in (None, ORCHESTRATOR):
@@ -126,7 +147,7 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
         if ended and repository.get(durable["instanceId"]):
             continue  # its stored record is listed with the records
         body = call_status.call_status(durable)
-        if _listed(body, wanted, dates):
+        if _listed(body, filters):
             calls.append(body)
     if following:
         return Page(calls, Cursor("live", token=following).encode())
@@ -135,11 +156,11 @@ async def _live_page(client: df.DurableOrchestrationClient, repository: CallRepo
 
 
 async def _records_page(client: df.DurableOrchestrationClient, repository: CallRepository,
-                        wanted: CallStatus | None, limit: int, after: tuple[str, str] | None,
-                        dates: Dates) -> Page:
+                        filters: Filters, limit: int, after: tuple[str, str] | None) -> Page:
+    wanted, dates = filters.wanted, filters.dates
     records, last = repository.page(status=wanted.value if wanted else None, limit=limit,
                                     after=after, date_from=dates.date_from,
-                                    date_to=dates.date_to)
+                                    date_to=dates.date_to, search=filters.search)
     calls = []
     live = await _live_calls(client) if records else set()
     for record in records:

@@ -15,6 +15,7 @@ from callinsights.ai import provider
 from callinsights.call_ids import call_id_from_digest, digest_of_bytes
 from callinsights.review import apply_review, record_status
 from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION, CallStatus, validate_value
+from callinsights.search import search_keys
 from callinsights.settings import Settings
 from callinsights.transcript import Transcript
 
@@ -78,14 +79,15 @@ def build_record(*, call: dict, status: CallStatus, fields: dict, review: dict,
     and the history of its extractions (`callinsights.extractions`), the current one first."""
     return {**_base(call, status, meta["processed_at"]),
             "review": review, "extraction": fields, "transcript": transcript,
-            "metadata": meta, "error": None, "extractions": extractions or []}
+            "metadata": meta, "error": None, "extractions": extractions or [],
+            "search": search_keys(fields, review.get("flagged"))}
 
 
 def failure_record(*, call: dict, stage: str, reason: str, meta: dict) -> dict:
     """A call that failed for good: no extraction, the stage and reason in `error`."""
     return {**_base(call, CallStatus.FAILED, meta["processed_at"]),
             "review": None, "extraction": None, "transcript": None, "metadata": meta,
-            "error": {"stage": stage, "reason": reason}}
+            "error": {"stage": stage, "reason": reason}, "search": search_keys(None, None)}
 
 
 def record_blob_name(call_id: str) -> str:

@@ -11,6 +11,16 @@ from devhost.services import ServiceError
 from stack import commands
 from stack.config import StackConfig
 
+SEARCH_OPTIONS = {"customer": "a part of the customer's name", "city": "the city",
+                  "product": "a product or a word of it", "from": "call date YYYY-MM-DD from",
+                  "to": "call date YYYY-MM-DD to"}
+
+
+def search_of(args: argparse.Namespace) -> dict[str, str]:
+    """The `list` options as `GET /api/calls` parameters."""
+    search = {name: getattr(args, name) for name in SEARCH_OPTIONS}
+    return {**search, "flagged": "true" if args.flagged else ""}
+
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
@@ -24,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     proc.add_argument("files", nargs="+")
     lst = sub.add_parser("list", help="calls with a status (default: awaiting approval)")
     lst.add_argument("--status", default="AwaitingApproval", help="'' for all calls")
+    for name, what in SEARCH_OPTIONS.items():
+        lst.add_argument(f"--{name}", default="", help=what)
+    lst.add_argument("--flagged", action="store_true", help="only calls with a flagged field")
     for decision in ("approve", "reject"):
         cmd = sub.add_parser(decision, help=f"{decision} a call awaiting approval")
         cmd.add_argument("call_id")
@@ -52,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         "status": lambda: commands.status(cfg),
         "review": lambda: commands.review(cfg),
         "process": lambda: commands.process(cfg, args.files),
-        "list": lambda: commands.list_calls(cfg, args.status),
+        "list": lambda: commands.list_calls(cfg, args.status, search_of(args)),
         "approve": lambda: commands.decide(cfg, args.call_id, "approve", args.reviewer,
                                            args.corrections),
         "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),

@@ -57,10 +57,11 @@ class CallsApi:
             raise ApiError(f"GET /api/calls/{call_id}: HTTP {resp.status}: {resp.body}")
         return resp.body
 
-    def list(self, status: str | None = "AwaitingApproval") -> list[dict]:
-        """Every call with that status, following the route's `continuation` page by page."""
+    def list(self, status: str | None = "AwaitingApproval", **search: str) -> list[dict]:
+        """Every call with that status and search (`GET /api/calls` parameters: customer, city,
+        product, flagged, from, to), following the route's `continuation` page by page."""
         calls: list[dict] = []
-        params = {"status": status} if status else {}
+        params = {k: v for k, v in {"status": status, **search}.items() if v}
         while True:
             query = "?" + urllib.parse.urlencode(params) if params else ""
             resp = self.request("GET", f"/api/calls{query}", keyed=True)

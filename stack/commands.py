@@ -124,10 +124,11 @@ def demo(cfg: StackConfig) -> int:
     return 0
 
 
-def list_calls(cfg: StackConfig, status_filter: str) -> int:
+def list_calls(cfg: StackConfig, status_filter: str, search: dict[str, str]) -> int:
+    """One JSON line per call with that status and search (`GET /api/calls` parameters)."""
     if not services.port_open(cfg.host_port):
         raise SystemExit(f"no local host on {cfg.host_url}: run `make up` first")
-    for call in api_for(cfg).list(status_filter or None):
+    for call in api_for(cfg).list(status_filter or None, **search):
         print(json.dumps(call, ensure_ascii=False))
     return 0
 

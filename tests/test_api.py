@@ -22,6 +22,7 @@ from api import blob_trigger, calls
 from callinsights.records import call_id_for
 from callinsights.repository import repository_for
 from callinsights.review import parse_decision
+from callinsights.search import search_keys
 from callinsights.settings import Settings
 
 CALL_ID = "a" * 32
@@ -256,8 +257,34 @@ def test_a_failed_call_uploaded_again_is_listed_once(loop, backend):
     assert listed == [(CALL_ID, "Running")]
 
 
+def test_list_searches_live_values_and_stored_records(loop, backend):
+    dana = {**RECORD, "id": "c" * 32, "call_id": "c" * 32, "review": {"flagged": []},
+            "search": search_keys({"customer_name": {"value": "Dana Whitfield"},
+                                   "city": {"value": "Plano"}}, [])}
+    other = {**RECORD, "id": "d" * 32, "call_id": "d" * 32,
+             "search": search_keys({"customer_name": {"value": "Lee"}}, ["city"])}
+    for stored in (dana, other):
+        repository_for(Settings.from_env()).upsert(stored)
+    backend.add(CALL_ID, "Running", AWAITING)  # flagged customer_name "Dana"
+    backend.add("b" * 32, "Running", {"stage": "transcribing"})
+
+    def listed(**params) -> list[str]:
+        first = payload(list_calls(loop, backend, **params))
+        rest = payload(list_calls(loop, backend, continuation=first["continuation"], **params))
+        return [c["call_id"] for c in first["calls"] + rest["calls"]]
+
+    assert listed(customer="DANA") == [CALL_ID, "c" * 32]
+    assert listed(customer="dana", city="plano") == ["c" * 32]
+    assert listed(city="plan") == []
+    assert listed(flagged="true") == [CALL_ID, "d" * 32]
+    assert listed(flagged="false") == [CALL_ID, "b" * 32, "d" * 32, "c" * 32]
+
+
 @pytest.mark.parametrize("params", [{"status": "Done"}, {"limit": "0"}, {"limit": "many"},
-                                    {"continuation": "bm9wZQ"}])
+                                    {"continuation": "bm9wZQ"}, {"flagged": "maybe"},
+                                    {"customer": "x" * 101}, {"product": "!!"},
+                                    {"from": "2026-13-01"}, {"from": "2026-02-02",
+                                                             "to": "2026-02-01"}])
 def test_list_rejects_bad_parameters(loop, backend, params):
     response = list_calls(loop, backend, **params)
     assert response.status_code == 400 and payload(response)["error"]

@@ -10,6 +10,7 @@ import pytest
 from callinsights.repository import RecordConflict, RecordNotFound, repository_for
 from callinsights.repository.base import CallRepository
 from callinsights.repository.sqlite import SqliteRepository
+from callinsights.search import RecordSearch, search_keys
 from callinsights.settings import Settings
 
 # The test Cosmos server's certificate is self-signed (COSMOS_VERIFY_TLS=false).
@@ -133,3 +134,52 @@ def test_pages_follow_each_other_without_gaps_or_repeats(repo: CallRepository):
     assert seen == sorted(((day, call_id) for call_id, day in ids.items()), reverse=True)
     first, after = repo.page(status="Rejected", limit=len(ids))
     assert len(first) == len(ids) and after is None
+
+
+def searchable(call_id: str, name: str | None, city: str | None, products: list[str],
+               flagged: list[str], call_date: str = "2031-08-01") -> dict:
+    fields = {"customer_name": {"value": name}, "city": {"value": city},
+              "products_of_interest": {"value": products}}
+    return record(call_id, call_date=call_date, extraction=fields,
+                  search=search_keys(fields, flagged))
+
+
+def test_pages_search_by_customer_city_product_and_flags(repo: CallRepository):
+    for stored in (searchable("s1", "Dana Whitfield", "Plano", ["solar panels"], []),
+                   searchable("s2", "Dan O'Neil", "Plano", ["heat pump"], ["budget"]),
+                   searchable("s3", None, "Austin", [], ["customer_name"]),
+                   searchable("s4", "Dana Ruiz", "Plano", ["solar panels"], [],
+                              call_date="2031-08-02"),
+                   record("s5", call_date="2031-08-01")):  # stored before search keys existed
+        repo.create(stored)
+
+    def found(**search) -> list[str]:
+        records, _ = repo.page(date_from="2031-08-01", date_to="2031-08-02",
+                               search=RecordSearch.from_params(search))
+        return [r["id"] for r in records]
+
+    assert found(customer="DANA") == ["s4", "s1"]
+    assert found(customer="dan") == ["s4", "s2", "s1"]
+    assert found(customer="o neil") == ["s2"]
+    assert found(city="plano", product="Solar") == ["s4", "s1"]
+    assert found(product="solar panels") == ["s4", "s1"]
+    assert found(product="panel") == []  # a whole word, not a part of one
+    assert found(city="plan") == []
+    assert found(flagged="true") == ["s3", "s2"]
+    assert found(flagged="true", city="austin") == ["s3"]
+    assert found() == ["s4", "s5", "s3", "s2", "s1"]
+
+
+def test_a_search_pages_without_gaps(repo: CallRepository):
+    for n in range(5):
+        repo.create(searchable(f"p{n}", "Dana", "Plano", [], [], call_date="2031-09-01"))
+    repo.create(searchable("q0", "Lee", "Plano", [], [], call_date="2031-09-01"))
+    seen, after = [], None
+    while True:
+        page, after = repo.page(limit=2, after=after, date_from="2031-09-01",
+                                date_to="2031-09-01",
+                                search=RecordSearch(customer="dana"))
+        seen += [r["id"] for r in page]
+        if after is None:
+            break
+    assert seen == ["p4", "p3", "p2", "p1", "p0"]

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from callinsights.search import RecordSearch
 
 UPSERT_ATTEMPTS = 5
 
@@ -59,10 +62,12 @@ class CallRepository(Protocol):
 
     def page(self, *, status: str | None = None, limit: int = 100,
              after: PageKey | None = None, date_from: str | None = None,
-             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
+             date_to: str | None = None, search: RecordSearch | None = None
+             ) -> tuple[list[dict], PageKey | None]:
         """Up to `limit` records after `after`, newest `call_date` first (then id, descending),
-        `call_date` within `date_from`..`date_to` (inclusive, either open), and the key to pass
-        as `after` for the next page (None on the last page)."""
+        `call_date` within `date_from`..`date_to` (inclusive, either open), matching `search`
+        on the record's `search` keys (callinsights.search), and the key to pass as `after` for
+        the next page (None on the last page)."""
         ...
 
     def delete(self, call_id: str) -> bool:

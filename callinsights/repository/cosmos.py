@@ -27,6 +27,7 @@ from callinsights.repository.base import (
     page_end,
     without_system_fields,
 )
+from callinsights.search import RecordSearch
 from callinsights.settings import Settings
 
 
@@ -69,16 +70,27 @@ def _container(settings: Settings) -> ContainerProxy:
             settings.cosmos_container)
 
 
-def _filters(status: str | None, date_from: str | None, date_to: str | None
-             ) -> tuple[list[str], list[dict]]:
-    """WHERE clauses and parameters for a status and an inclusive `call_date` range."""
+_SEARCH_CLAUSES = (  # on the record's `search` keys (callinsights.search)
+    ("customer", "CONTAINS(c.search.customer, @customer)"),
+    ("city", "c.search.city = @city"),
+    ("product", "ARRAY_CONTAINS(c.search.products, @product)"),
+)
+
+
+def _filters(status: str | None, date_from: str | None, date_to: str | None,
+             search: RecordSearch | None = None) -> tuple[list[str], list[dict]]:
+    """WHERE clauses and parameters for a status, an inclusive `call_date` range and a search."""
     clauses, params = [], []
     for sql, name, value in (("c.status = @status", "@status", status),
                              ("c.call_date >= @date_from", "@date_from", date_from),
-                             ("c.call_date <= @date_to", "@date_to", date_to)):
+                             ("c.call_date <= @date_to", "@date_to", date_to),
+                             *((sql, f"@{name}", getattr(search, name, None))
+                               for name, sql in _SEARCH_CLAUSES)):
         if value:
             clauses.append(sql)
             params.append({"name": name, "value": value})
+    if search and search.flagged:
+        clauses.append("c.search.flagged = true")
     return clauses, params
 
 
@@ -141,9 +153,11 @@ class CosmosRepository(RepositoryBase):
 
     def page(self, *, status: str | None = None, limit: int = 100,
              after: PageKey | None = None, date_from: str | None = None,
-             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
-        """Keyset paging; the ORDER BY needs the (call_date, id) composite index (cosmos.bicep)."""
-        clauses, params = _filters(status, date_from, date_to)
+             date_to: str | None = None, search: RecordSearch | None = None
+             ) -> tuple[list[dict], PageKey | None]:
+        """Keyset paging; the ORDER BY needs the (call_date, id) composite index (cosmos.bicep).
+        The search keys are indexed with every other path (`INDEXING_POLICY`)."""
+        clauses, params = _filters(status, date_from, date_to, search)
         if after:
             clauses.append("(c.call_date < @date OR (c.call_date = @date AND c.id < @id))")
             params.extend([{"name": "@date", "value": after[0]},

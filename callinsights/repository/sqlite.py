@@ -23,6 +23,7 @@ from callinsights.repository.base import (
     StoredRecord,
     page_end,
 )
+from callinsights.search import RecordSearch
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -35,18 +36,30 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_status_date ON records (status, call_date);
 CREATE INDEX IF NOT EXISTS records_date_id ON records (call_date, id);
+CREATE INDEX IF NOT EXISTS records_city ON records (json_extract(body, '$.search.city'));
+CREATE INDEX IF NOT EXISTS records_flagged ON records (json_extract(body, '$.search.flagged'));
 """
 
 
-def _filters(status: str | None, date_from: str | None, date_to: str | None
-             ) -> tuple[list[str], list[str]]:
-    """WHERE clauses and parameters for a status and an inclusive `call_date` range."""
+_SEARCH_CLAUSES = (  # on the record's `search` keys (callinsights.search)
+    ("customer", "instr(json_extract(body, '$.search.customer'), ?) > 0"),
+    ("city", "json_extract(body, '$.search.city') = ?"),
+    ("product", "EXISTS (SELECT 1 FROM json_each(body, '$.search.products') WHERE value = ?)"),
+)
+
+
+def _filters(status: str | None, date_from: str | None, date_to: str | None,
+             search: RecordSearch | None = None) -> tuple[list[str], list[str]]:
+    """WHERE clauses and parameters for a status, an inclusive `call_date` range and a search."""
     clauses, params = [], []
     for sql, value in (("status = ?", status), ("call_date >= ?", date_from),
-                       ("call_date <= ?", date_to)):
+                       ("call_date <= ?", date_to),
+                       *((sql, getattr(search, name, None)) for name, sql in _SEARCH_CLAUSES)):
         if value:
             clauses.append(sql)
             params.append(value)
+    if search and search.flagged:
+        clauses.append("json_extract(body, '$.search.flagged') = 1")
     return clauses, params
 
 
@@ -116,8 +129,9 @@ class SqliteRepository(RepositoryBase):
 
     def page(self, *, status: str | None = None, limit: int = 100,
              after: PageKey | None = None, date_from: str | None = None,
-             date_to: str | None = None) -> tuple[list[dict], PageKey | None]:
-        clauses, params = _filters(status, date_from, date_to)
+             date_to: str | None = None, search: RecordSearch | None = None
+             ) -> tuple[list[dict], PageKey | None]:
+        clauses, params = _filters(status, date_from, date_to, search)
         if after:
             clauses.append("(call_date < ? OR (call_date = ? AND id < ?))")
             params.extend([after[0], after[0], after[1]])

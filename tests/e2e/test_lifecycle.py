@@ -80,6 +80,11 @@ def waiting(stack: LocalStack, recording) -> Submitted:
 
 
 def test_bad_requests(stack):
+    for query in ("from=2026-02-30", "to=yesterday", "from=2026-02-02&to=2026-02-01",
+                  "flagged=maybe", "city=%21%21"):
+        listed = stack.api.request("GET", f"/api/calls?{query}", keyed=True)
+        assert listed.status == 400 and listed.body["error"], (query, listed.body)
+    assert stack.api.request("GET", "/api/calls?city=Tulsa").status == 401
     assert stack.api.request("DELETE", "/api/calls/not-a-call", keyed=True).status == 400
     assert stack.api.request("DELETE", "/api/calls/" + "0" * 32).status == 401
     assert stack.api.delete("0" * 32).status == 404
@@ -172,12 +177,33 @@ def test_reextraction_of_an_unknown_or_failed_call(stack, tmp_path):
     assert refused.status == 409 and "transcript" in refused.body["reason"], refused.body
 
 
+def searched(stack: LocalStack, **search: str) -> list[str]:
+    return [c["call_id"] for c in stack.api.list(None, **search)]
+
+
+def assert_found_by_its_values(stack: LocalStack, record: dict) -> None:
+    """`GET /api/calls` finds a stored call by what was extracted (whatever the recogniser
+    spelled), by its flag, and not by a value it does not hold."""
+    keys = record["search"]
+    terms = {"customer": keys["customer"], "city": keys["city"],
+             "product": (keys["products"] or [None])[0]}
+    assert any(terms.values()), keys
+    for name, term in terms.items():
+        if term:
+            assert record["id"] in searched(stack, **{name: term.upper()}), (name, term)
+    assert record["id"] in searched(stack, flagged="true", **{"from": record["call_date"]})
+    assert record["id"] not in searched(stack, city="atlantis")
+    assert record["id"] not in searched(stack, to="2000-01-01")
+
+
 def test_reprocessing_runs_the_pipeline_again_and_keeps_the_history(stack, audio_dir):
     sub = waiting(stack, rendered(noname_turns(*ANEW), audio_dir, "lifecycle_reprocess"))
     assert stack.api.reprocess(sub.call_id).status == 409  # still awaiting approval
+    assert sub.call_id in searched(stack, flagged="true")  # live, awaiting approval
     assert stack.api.decide(sub.call_id, "reject", reviewer="first").status == 202
     first = stack.follow([sub], settled=TERMINAL)[sub.call_id]["record"]
     assert first["status"] == "Rejected"
+    assert_found_by_its_values(stack, first)
 
     started = stack.api.reprocess(sub.call_id)
     assert started.status == 202, started.body
