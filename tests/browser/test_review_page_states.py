@@ -23,7 +23,7 @@ from callinsights.settings import Settings
 from callinsights.stages.merge_transcript import transcript_name
 from callinsights.transcript import Transcript
 from tests import test_calls_on_devhost
-from tests.browser.review_page import ReviewPage
+from tests.browser.review_page import NARROW, ReviewPage
 from tests.test_calls_on_devhost import (
     APP_DIR,
     AWAITING,
@@ -147,6 +147,7 @@ def searchable(call_id: str, customer: str, city: str, products: list[str], flag
     fields = {"customer_name": {"value": customer}, "city": {"value": city},
               "products_of_interest": {"value": products}}
     return {**record(call_id, "Completed", call_date), "extraction": fields,
+            "metadata": {"blob_name": f"{customer.split()[0].lower()}.wav"},
             "review": {"outcome": "approved", "flagged": flagged},
             "search": search_keys(fields, flagged)}
 
@@ -195,6 +196,9 @@ def test_the_queue_searches_by_customer_city_product_flag_and_dates(host, review
     listed("dana", "kim")
     assert last_listing(review)["flagged"] == "true"
     review.screenshot("queue-search")
+    review.page.set_viewport_size(NARROW)
+    expect(review.page.get_by_label("Flagged only")).to_be_visible()
+    assert not review.overflows_horizontally(), "the search form scrolls sideways at 400 px"
     assert not review.errors
 
 
