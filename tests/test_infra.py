@@ -50,3 +50,11 @@ def test_storage_is_identity_only():
     storage = (INFRA / "modules" / "storage.bicep").read_text()
     assert "allowSharedKeyAccess: false" in storage
     assert "listKeys" not in "".join(p.read_text() for p in INFRA.rglob("*.bicep"))
+
+
+def test_cosmos_indexes_the_paths_the_app_queries_as_bicep_declares():
+    from callinsights.repository.cosmos import INDEXED_PATHS
+
+    bicep = (INFRA / "modules" / "cosmos.bicep").read_text()
+    declared = re.search(r"includedPaths: \[(.*)\]", bicep).group(1)
+    assert tuple(re.findall(r"path: '([^']+)'", declared)) == INDEXED_PATHS

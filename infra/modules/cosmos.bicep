@@ -37,7 +37,8 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
       partitionKey: { paths: [partitionKey], kind: 'Hash', version: 2 }
       indexingPolicy: {
         indexingMode: 'consistent'
-        includedPaths: [{ path: '/status/?' }, { path: '/call_date/?' }, { path: '/id/?' }, { path: '/review/outcome/?' }]
+        // the paths queries filter on; callinsights/repository/cosmos.py INDEXED_PATHS is the same list
+        includedPaths: [{ path: '/status/?' }, { path: '/call_date/?' }, { path: '/id/?' }, { path: '/review/outcome/?' }, { path: '/search/customer/?' }, { path: '/search/city/?' }, { path: '/search/products/[]/?' }, { path: '/search/flagged/?' }]
         excludedPaths: [{ path: '/*' }]
         // GET /api/calls pages records by call_date, then id, both descending (repository/cosmos.py)
         compositeIndexes: [
