@@ -83,6 +83,7 @@
   };
   R.suspend = () => {
     stopPolling();
+    R.actions.show(null);  // no dialog left open over the key form
     showView(null);
     $("forget-key").hidden = true;
     $("session-note").textContent = "";
