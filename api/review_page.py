@@ -36,6 +36,7 @@ from callinsights.schema import (
     UNGROUNDED_FIELDS,
     CallStatus,
 )
+from callinsights.search import MAX_TERM, TEXT_PARAMETERS
 from callinsights.settings import Settings
 
 bp = df.Blueprint()
@@ -68,6 +69,7 @@ def page_config(settings: Settings, easy_auth: bool) -> dict:
             "ungrounded": sorted(UNGROUNDED_FIELDS), "list_fields": list(LIST_FIELDS),
             "budget_fields": list(BUDGET_FIELDS), "currencies": list(CURRENCIES),
             "periods": list(PERIODS), "threshold": settings.confidence_threshold,
+            "search_texts": list(TEXT_PARAMETERS), "search_max": MAX_TERM,
             "login_url": EASY_AUTH_LOGIN}
 
 

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from callinsights.blobs import BlobStore
 from callinsights.merge import interleave
-from callinsights.search import search_keys
+from callinsights.search import MAX_TERM, search_keys
 from callinsights.settings import Settings
 from callinsights.stages.merge_transcript import transcript_name
 from callinsights.transcript import Transcript
@@ -175,6 +175,7 @@ def test_the_queue_searches_by_customer_city_product_flag_and_dates(host, review
             expect(review.row(call_id)).to_have_count(1 if name in names else 0)
         expect(review.queue_message()).to_be_empty()
 
+    expect(review.page.get_by_label("Customer")).to_have_attribute("maxlength", str(MAX_TERM))
     review.search({"customer": "ostrander", "city": "BOISE"})
     listed("dana")  # "O'Strander" is "o strander": no part "ostrander"
     assert last_listing(review) == {"customer": "ostrander", "city": "BOISE"}

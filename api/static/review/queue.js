@@ -195,6 +195,7 @@
   }
 
   function setUp() {
+    for (const name of R.config.search_texts) input(name).maxLength = R.config.search_max;
     const select = $("status-filter");
     for (const status of R.config.statuses) {
       select.append(el("option", { value: status, text: status }));
