@@ -17,6 +17,8 @@ FILES ?=
 CALL ?=
 SET ?=
 SEARCH ?=
+FROM ?=
+TO ?=
 REVIEWER ?= $(USER)
 PYTEST_ARGS ?=
 
@@ -88,9 +90,10 @@ delete:  ## make delete CALL=<id> [FORCE=1]: the call's recording, transcripts, 
 	@if [ -z "$(CALL)" ]; then echo 'usage: make delete CALL=<call id> [FORCE=1]' >&2; exit 2; fi
 	@$(PY) -m stack delete $(CALL) $(if $(FORCE),--force,)
 
-reextract:  ## make reextract CALL=<id>: extract a stored call again from its transcript
-	@if [ -z "$(CALL)" ]; then echo 'usage: make reextract CALL=<call id>' >&2; exit 2; fi
-	@$(PY) -m stack reextract $(CALL)
+reextract:  ## make reextract CALL=<id> (or FROM=YYYY-MM-DD TO=YYYY-MM-DD): extract again from the transcript
+	@if [ -z "$(CALL)$(FROM)$(TO)" ]; then \
+	  echo 'usage: make reextract CALL=<call id>, or FROM=<YYYY-MM-DD> TO=<YYYY-MM-DD>' >&2; exit 2; fi
+	@$(PY) -m stack reextract $(CALL) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 reprocess:  ## make reprocess CALL=<id>: run a call's whole pipeline again from its recording
 	@if [ -z "$(CALL)" ]; then echo 'usage: make reprocess CALL=<call id>' >&2; exit 2; fi

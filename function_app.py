@@ -15,7 +15,9 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `orchestrators.reextract_call`, `api.call_reextract`: `POST /api/calls/{id}/reextract`, a
   stored call extracted again from its merged transcript (`{id}-x{n}`), reviewed like a new one;
 - `api.call_reprocess`: `POST /api/calls/{id}/reprocess`, the whole pipeline again from the
-  recording, the previous extraction kept in the record's history.
+  recording, the previous extraction kept in the record's history;
+- `api.reextract_batch`: `POST /api/reextractions`, every stored call of a date range
+  extracted again, a page per request, with progress.
 """
 
 import azure.durable_functions as df
@@ -40,6 +42,7 @@ from api import (
     call_reprocess,
     calls,
     purge,
+    reextract_batch,
     review_page,
 )
 from orchestrators import reextract_call
@@ -64,3 +67,4 @@ app.register_functions(review_page.bp)
 app.register_functions(call_delete.bp)
 app.register_functions(call_reextract.bp)
 app.register_functions(call_reprocess.bp)
+app.register_functions(reextract_batch.bp)

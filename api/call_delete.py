@@ -42,7 +42,8 @@ async def delete_call(req: func.HttpRequest, client: df.DurableOrchestrationClie
     if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
         return refused
     call_id, force = req.route_params["call_id"], forced(req)
-    runs = await runs_of(client, call_id)
+    found = _repository().get(call_id)
+    runs = await runs_of(client, call_id, found.record if found else None, every=True)
     running = live(runs)
     if running and not force:
         return problem(409, f"call {call_id} is still running or awaiting approval; pass "

@@ -71,14 +71,14 @@ async def get_call_fields(req: func.HttpRequest, client: df.DurableOrchestration
     if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
         return refused
     call_id = req.route_params["call_id"]
-    instance_id, durable = await speaking_run(client, call_id)
+    record = stored_record(call_id)
+    instance_id, durable = await speaking_run(client, call_id, record)
     runtime = runtime_of(durable)
     if runtime in LIVE_RUNTIMES:
         fields = extracted_fields(await run_history(client, instance_id))
         if fields is None:
             return problem(404, f"call {call_id} has no extracted fields yet", status=runtime)
         return respond(200, {"call_id": call_id, "source": "run", "fields": fields})
-    record = stored_record(call_id)
     if record is None and runtime is None:
         return problem(404, f"no call {call_id}")
     fields = (record or {}).get("extraction")

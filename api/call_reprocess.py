@@ -16,7 +16,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.auth import DATA
-from api.calls import call_url, idle_call, problem, respond, stored_record
+from api.calls import call_url, idle_call, problem, respond
 from callinsights.call_ids import call_id_from_digest
 from callinsights.deletion import sweep
 from callinsights.records import stored_call_input
@@ -31,12 +31,11 @@ bp = df.Blueprint()
 @bp.durable_client_input(client_name="client")
 async def reprocess_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                          ) -> func.HttpResponse:
-    refused, runs = await idle_call(req, client)
+    refused, runs, record = await idle_call(req, client)
     if refused is not None:
         return refused
     call_id = req.route_params["call_id"]
     settings = Settings.from_env()
-    record = stored_record(call_id)
     first = next((durable for instance_id, durable in runs if instance_id == call_id), None)
     if record is not None:
         job = stored_call_input(record, settings.policy())

@@ -2,8 +2,11 @@
 
 A call's first run has the call id as instance id; re-extraction n runs as
 `callinsights.call_ids.reextraction_id(call_id, n)`, numbered from 1 without gaps, so they are
-found by asking for `-x1`, `-x2`, ... until one is missing (no list query, and no prefix filter
-the Durable client lacks). Deleting a call purges them together, so the numbering restarts.
+found by asking for `-x{n}` upwards until one is missing (no list query, and no prefix filter
+the Durable client lacks). The record's extraction history says how far they are known to have
+ended (`extractions.settled_reextractions`): the lookup of live runs starts after that, and the
+purge timer may drop those histories without breaking it. Deleting a call asks for every n
+(`every=True`) and purges what is there; numbering then restarts with the call.
 """
 
 from __future__ import annotations
@@ -13,7 +16,13 @@ import time
 
 import azure.durable_functions as df
 
-from callinsights.call_ids import MAX_REEXTRACTIONS, REEXTRACTION_MARK, reextraction_id
+from callinsights.call_ids import (
+    MAX_REEXTRACTIONS,
+    REEXTRACTION_MARK,
+    reextraction_id,
+    reextraction_number,
+)
+from callinsights.extractions import settled_reextractions
 from callinsights.status import LIVE_RUNTIMES
 
 TERMINATE_WAIT_SECONDS = 60.0
@@ -32,32 +41,45 @@ def runtime_of(durable: dict | None) -> str | None:
     return getattr(status, "name", status)
 
 
-async def reextractions(client: df.DurableOrchestrationClient, call_id: str
+async def reextractions(client: df.DurableOrchestrationClient, call_id: str,
+                        record: dict | None = None, *, every: bool = False
                         ) -> list[tuple[str, dict]]:
-    """(instance id, status JSON) of each re-extraction of the call, oldest first."""
+    """(instance id, status JSON) of the call's re-extractions, oldest first: those after the
+    record's settled ones, or (`every`) all whose history is still kept."""
+    settled = settled_reextractions(record)
     found = []
-    for n in range(1, MAX_REEXTRACTIONS + 1):
+    for n in range(1 if every else settled + 1, settled + MAX_REEXTRACTIONS + 1):
         instance_id = reextraction_id(call_id, n)
         durable = await instance_status(client, instance_id)
-        if durable is None:
+        if durable is not None:
+            found.append((instance_id, durable))
+        elif n > settled:
             break
-        found.append((instance_id, durable))
     return found
 
 
-async def runs_of(client: df.DurableOrchestrationClient, call_id: str
+async def runs_of(client: df.DurableOrchestrationClient, call_id: str,
+                  record: dict | None = None, *, every: bool = False
                   ) -> list[tuple[str, dict]]:
-    """Every instance of the call: the first run (when its history is kept), then re-extractions."""
+    """The call's instances: the first run (when its history is kept), then re-extractions
+    (`reextractions`; `record` is the call's stored record, if any)."""
     first = await instance_status(client, call_id, show_input=True)
-    return ([(call_id, first)] if first else []) + await reextractions(client, call_id)
+    return (([(call_id, first)] if first else [])
+            + await reextractions(client, call_id, record, every=every))
 
 
-async def speaking_run(client: df.DurableOrchestrationClient, call_id: str
-                       ) -> tuple[str, dict | None]:
+def next_reextraction(call_id: str, runs: list[tuple[str, dict]], record: dict | None) -> str:
+    """The instance id of the call's next re-extraction: after every one known."""
+    known = [settled_reextractions(record), *(reextraction_number(i) for i, _ in runs)]
+    return reextraction_id(call_id, max(known) + 1)
+
+
+async def speaking_run(client: df.DurableOrchestrationClient, call_id: str,
+                       record: dict | None = None) -> tuple[str, dict | None]:
     """(instance id, status JSON with input) of the run that speaks for the call: a live
     re-extraction (only the newest can be: one starts only when none is live), else the first
     run (None when its history is gone)."""
-    found = await reextractions(client, call_id)
+    found = await reextractions(client, call_id, record)
     if found and runtime_of(found[-1][1]) in LIVE_RUNTIMES:
         instance_id = found[-1][0]
         return instance_id, await instance_status(client, instance_id, show_input=True)

@@ -61,17 +61,19 @@ def bad_call_id(req: func.HttpRequest) -> func.HttpResponse | None:
 
 
 async def idle_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
-                    ) -> tuple[func.HttpResponse | None, list[tuple[str, dict]]]:
-    """(the refusal, None when the request may go on; the call's runs) for a route that starts
-    a new run: keyed, a valid id, and nothing of the call running or awaiting approval."""
+                    ) -> tuple[func.HttpResponse | None, list[tuple[str, dict]], dict | None]:
+    """(the refusal, None when the request may go on; the call's runs; its stored record) for a
+    route that starts a new run: keyed, a valid id, nothing of the call running or awaiting
+    approval."""
     if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
-        return refused, []
+        return refused, [], None
     call_id = req.route_params["call_id"]
-    runs = await runs_of(client, call_id)
+    record = stored_record(call_id)
+    runs = await runs_of(client, call_id, record)
     if running := live(runs):
         return problem(409, f"call {call_id} is still running or awaiting approval",
-                       running=running), runs
-    return None, runs
+                       running=running), runs, record
+    return None, runs, record
 
 
 def call_url(req: func.HttpRequest, call_id: str) -> str:
@@ -97,11 +99,12 @@ def stored_record(call_id: str) -> dict | None:
 
 async def current_run_status(client: df.DurableOrchestrationClient, call_id: str
                              ) -> tuple[str, dict | None]:
-    """(instance id speaking for the call, the call status JSON); the record is read once the
+    """(instance id speaking for the call, the call status JSON); the record answers once the
     run has ended. A live re-extraction speaks for its call (`api.call_runs.speaking_run`)."""
-    instance_id, durable = await speaking_run(client, call_id)  # with its file and upload time
+    record = stored_record(call_id)  # where the call's live runs can be (call_runs)
+    instance_id, durable = await speaking_run(client, call_id, record)  # with file, upload time
     running = runtime_of(durable) in status.LIVE_RUNTIMES
-    body = status.call_status(durable, None if running else stored_record(call_id))
+    body = status.call_status(durable, None if running else record)
     if body is not None:
         body["call_id"] = call_id
         if instance_id != call_id:
@@ -142,10 +145,17 @@ async def get_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
 
 def date_parameter(req: func.HttpRequest, name: str) -> str | None:
     """A `YYYY-MM-DD` query parameter, or None; ValueError (a 400) for anything else."""
-    raw = (req.params.get(name) or "").strip()
-    if not raw:
+    return parse_date(name, req.params.get(name))
+
+
+def parse_date(name: str, value: object) -> str | None:
+    """`YYYY-MM-DD` (or nothing: None); ValueError naming `name` for anything else."""
+    raw = value.strip() if isinstance(value, str) else value
+    if raw is None or raw == "":
         return None
     try:
+        if not isinstance(raw, str):
+            raise ValueError(raw)
         if not ISO_DATE.fullmatch(raw):
             raise ValueError(raw)
         return date.fromisoformat(raw).isoformat()

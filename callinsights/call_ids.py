@@ -44,6 +44,12 @@ def reextraction_id(call_id: str, n: int) -> str:
     return f"{call_id}{REEXTRACTION_MARK}{n}"
 
 
+def reextraction_number(instance_id: str) -> int:
+    """The n of `{call_id}-x{n}`; 0 for the call's own run (the call id itself)."""
+    _, mark, n = instance_id.partition(REEXTRACTION_MARK)
+    return int(n) if mark and n.isdigit() else 0
+
+
 def is_call_id(value: object) -> bool:
     """Exactly 32 lowercase hex digits: the only shape a call id has."""
     return isinstance(value, str) and _CALL_ID.fullmatch(value) is not None

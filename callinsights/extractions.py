@@ -8,6 +8,8 @@ so nothing a reviewer decided is lost.
 
 from __future__ import annotations
 
+from callinsights.call_ids import reextraction_number
+
 
 def entry(*, instance_id: str, at: str, extraction: dict, review: dict, status: str) -> dict:
     """The current extraction's history entry (its fields stay in the record's `extraction`)."""
@@ -49,3 +51,14 @@ def history(current: dict, previous: dict | None) -> list[dict]:
     moved = {**top, "fields": previous.get("extraction"), "review": previous.get("review"),
              "stage_seconds": (previous.get("metadata") or {}).get("stage_seconds")}
     return [current, moved, *older]
+
+
+def settled_reextractions(record: dict | None) -> int:
+    """The highest n of the re-extractions (`{call_id}-x{n}`) the record's history holds.
+
+    Every re-extraction up to it has ended: they run one at a time, and this one was stored
+    after the others. So a lookup of live runs starts after it, the purge may remove their
+    histories, and the next re-extraction is numbered after it even once they are gone.
+    """
+    entries = (record or {}).get("extractions") or []
+    return max((reextraction_number(e.get("instance_id") or "") for e in entries), default=0)

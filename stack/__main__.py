@@ -22,6 +22,12 @@ def search_of(args: argparse.Namespace) -> dict[str, str]:
     return {**search, "flagged": "true" if args.flagged else ""}
 
 
+def batch_of(args: argparse.Namespace) -> dict[str, str]:
+    """The `reextract` range options as the `POST /api/reextractions` body."""
+    body = {"from": getattr(args, "from"), "to": args.to, "status": args.status}
+    return {name: value for name, value in body.items() if value}
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -48,8 +54,12 @@ def parser() -> argparse.ArgumentParser:
     delete.add_argument("call_id")
     delete.add_argument("--force", action="store_true",
                         help="terminate it first if it is running or awaiting approval")
-    again = sub.add_parser("reextract", help="extract a stored call again from its transcript")
-    again.add_argument("call_id")
+    again = sub.add_parser("reextract", help="extract a stored call (or every stored call of a "
+                                             "date range) again from its transcript")
+    again.add_argument("call_id", nargs="?")
+    again.add_argument("--from", default="", help="every stored call from this date, YYYY-MM-DD")
+    again.add_argument("--to", default="", help="... to this date, YYYY-MM-DD")
+    again.add_argument("--status", default="", help="Completed or Rejected (default: both)")
     redo = sub.add_parser("reprocess", help="run a call's whole pipeline again from its recording")
     redo.add_argument("call_id")
     return top
@@ -57,6 +67,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "reextract" and not (args.call_id or batch_of(args)):
+        parser().error("reextract: give a call id, or a date range (--from / --to)")
     cfg = StackConfig.from_env(os.environ)
     actions = {
         "demo": lambda: commands.demo(cfg),
@@ -70,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                                            args.corrections),
         "reject": lambda: commands.decide(cfg, args.call_id, "reject", args.reviewer, []),
         "delete": lambda: commands.delete(cfg, args.call_id, args.force),
-        "reextract": lambda: commands.again(cfg, args.call_id, "reextract"),
+        "reextract": lambda: (commands.again(cfg, args.call_id, "reextract") if args.call_id
+                              else commands.reextract_range(cfg, batch_of(args))),
         "reprocess": lambda: commands.again(cfg, args.call_id, "reprocess"),
     }
     try:

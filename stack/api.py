@@ -10,6 +10,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,19 @@ class CallsApi:
     def reextract(self, call_id: str) -> Response:
         """POST a re-extraction from the stored transcript: 202, 404, or 409 with the reason."""
         return self.request("POST", f"/api/calls/{call_id}/reextract", keyed=True)
+
+    def reextract_range(self, **body: Any) -> Iterator[dict]:
+        """POST /api/reextractions page after page (`from`, `to`, `status`, `limit`): each
+        page's answer (started, skipped, progress); ApiError on a refusal."""
+        while True:
+            resp = self.request("POST", "/api/reextractions", body, keyed=True)
+            if resp.status != 200:
+                raise ApiError(f"POST /api/reextractions: HTTP {resp.status}: {resp.body}")
+            yield resp.body
+            if not resp.body.get("continuation"):
+                return
+            body = {"continuation": resp.body["continuation"],
+                    **({"limit": body["limit"]} if "limit" in body else {})}
 
     def reprocess(self, call_id: str) -> Response:
         """POST a whole new run from the recording: 202, 404, or 409 with the reason."""

@@ -177,6 +177,22 @@ def delete(cfg: StackConfig, call_id: str, force: bool) -> int:
     return 0
 
 
+def reextract_range(cfg: StackConfig, body: dict[str, Any]) -> int:
+    """Extract every stored call of a date range again: one JSON line per started or skipped
+    call, the progress after each page on stderr. The re-extractions then run on their own."""
+    if not services.port_open(cfg.host_port):
+        raise SystemExit(f"no local host on {cfg.host_url}: run `make up` first")
+    for page in api_for(cfg).reextract_range(**body):
+        for started in page["started"]:
+            print(json.dumps({"started": started}))
+        for skipped in page["skipped"]:
+            print(json.dumps({"skipped": skipped}))
+        done = page["progress"]
+        err(f"reextract: {done['seen']}/{done['total']} calls seen, {done['started']} started, "
+            f"{done['skipped']} skipped")
+    return 0
+
+
 def again(cfg: StackConfig, call_id: str, how: str) -> int:
     """`reextract` or `reprocess` a stored call, follow it until it is stored or awaits
     approval, show it."""

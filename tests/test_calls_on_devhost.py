@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from api import blob_trigger, purge
-from callinsights.call_ids import call_id_from_digest, digest_of_bytes
+from api import blob_trigger, call_runs, purge
+from callinsights.call_ids import call_id_from_digest, digest_of_bytes, reextraction_id
 from callinsights.repository.sqlite import SqliteRepository
 from devhost import Host, services
 
@@ -246,6 +246,41 @@ def test_purge_drops_only_finished_histories_with_a_stored_record(host):
         host.run_client(lambda client: blob_trigger.runtime_of(client, recorded)),
         host.records.get(recorded).record["status"])
     finish(host, running)
+
+
+def start_reextraction(host: Host, call_id: str, n: int) -> str:
+    instance_id = reextraction_id(call_id, n)
+    job = {"call_id": call_id, "custom": {"stage": "extracting"}}
+    host.run_client(lambda client: client.start_new("reextract_call", instance_id, job))
+    wait_until(host, instance_id, lambda inst: inst.custom_status)
+    return instance_id
+
+
+def test_purge_drops_the_reextractions_the_record_holds_and_keeps_a_later_failure(host):
+    call_id = start(host, fresh_id("rx"))
+    finish(host, call_id, {"status": "Completed"})
+    first = start_reextraction(host, call_id, 1)
+    finish(host, first, {"status": "Completed"})
+    failed = start_reextraction(host, call_id, 2)
+    finish(host, failed, {"fail": "the model server is down"})
+    stored = {**record(call_id), "extractions": [{"instance_id": first},
+                                                 {"instance_id": call_id}]}
+    host.records.upsert(stored)
+    cutoff = datetime.now(UTC) + timedelta(seconds=5)
+    report = host.run_client(lambda client: purge.purge_finished(client, host.records, cutoff))
+    assert report.kept_unsettled >= 1
+    assert host.store.get_instance(call_id) is None and host.store.get_instance(first) is None
+    assert host.store.get_instance(failed).status == "Failed"
+
+    # the lookups start after the stored re-extraction, so the purged one leaves no gap
+    runs = host.run_client(lambda client: call_runs.runs_of(client, call_id, stored))
+    assert [instance_id for instance_id, _ in runs] == [failed]
+    assert call_runs.next_reextraction(call_id, runs, stored) == reextraction_id(call_id, 3)
+    every = host.run_client(lambda client: call_runs.runs_of(client, call_id, stored,
+                                                             every=True))
+    assert [instance_id for instance_id, _ in every] == [failed]
+    assert call_runs.next_reextraction(call_id, [], stored) == reextraction_id(call_id, 2)
+    assert get(host, f"/api/calls/{call_id}", key=True)[1]["status"] == "Completed"
 
 
 def test_purge_keeps_what_finished_after_the_cutoff(host):

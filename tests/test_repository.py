@@ -168,6 +168,8 @@ def test_pages_search_by_customer_city_product_and_flags(repo: CallRepository):
     assert found(flagged="true") == ["s3", "s2"]
     assert found(flagged="true", city="austin") == ["s3"]
     assert found() == ["s4", "s5", "s3", "s2", "s1"]
+    assert repo.count(date_from="2031-08-01", date_to="2031-08-02") == 5
+    assert repo.count(status="Completed", date_from="2031-08-02") == 1
 
 
 def test_a_search_pages_without_gaps(repo: CallRepository):

@@ -74,6 +74,11 @@ class CallRepository(Protocol):
         """Remove the record (a call deleted everywhere); False when there was none."""
         ...
 
+    def count(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None) -> int:
+        """How many records `page` walks with these filters (a batch's progress)."""
+        ...
+
 
 class RepositoryBase(ABC):
     """The shared `upsert` over each backend's create / replace / get."""

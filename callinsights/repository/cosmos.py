@@ -142,6 +142,14 @@ class CosmosRepository(RepositoryBase):
             return False
         return True
 
+    def count(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None) -> int:
+        clauses, params = _filters(status, date_from, date_to)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return sum(self._container.query_items(f"SELECT VALUE COUNT(1) FROM c{where}",
+                                               parameters=params,
+                                               enable_cross_partition_query=True))
+
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
         clauses, params = _filters(status, date_from, date_to)

@@ -117,6 +117,13 @@ class SqliteRepository(RepositoryBase):
         with self._connect() as db:
             return db.execute("DELETE FROM records WHERE id = ?", (call_id,)).rowcount > 0
 
+    def count(self, *, status: str | None = None, date_from: str | None = None,
+              date_to: str | None = None) -> int:
+        clauses, params = _filters(status, date_from, date_to)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._connect() as db:
+            return db.execute(f"SELECT COUNT(*) FROM records {where}", params).fetchone()[0]
+
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
         clauses, params = _filters(status, date_from, date_to)

@@ -220,3 +220,34 @@ def test_reprocessing_runs_the_pipeline_again_and_keeps_the_history(stack, audio
     assert previous["review"]["reviewer"] == "first"
     assert record["metadata"]["started_at"] > first["metadata"]["started_at"]
     assert stack.api.reprocess("0" * 32).status == 404
+
+
+def test_a_date_range_is_extracted_again_page_by_page(stack):
+    """After the tests above: one stored Failed call (no transcript) and one stored Completed
+    call (reprocessed). The batch walks both a page at a time and starts the one it can."""
+    api = stack.api
+    assert api.request("POST", "/api/reextractions", {"from": "2026-12-01"}).status == 401
+    for body in ({"from": "yesterday"}, {"status": "Failed"}, {"continuation": "bm9wZQ"}):
+        refused = api.request("POST", "/api/reextractions", body, keyed=True)
+        assert refused.status == 400 and refused.body["error"], (body, refused.body)
+    stored = {c["call_id"]: c for c in api.list(None) if c["status"] in ("Completed", "Failed")}
+    assert sorted(c["status"] for c in stored.values()) == ["Completed", "Failed"]
+    day = next(iter(stored.values()))["call_date"]
+
+    pages = list(api.reextract_range(**{"from": day, "to": day, "limit": 1}))
+    assert [p["progress"]["seen"] for p in pages] == [1, 2]
+    assert pages[-1]["progress"] == {"total": 2, "seen": 2, "started": 1, "skipped": 1,
+                                     "done": True}
+    [started] = [s for p in pages for s in p["started"]]
+    [skipped] = [s for p in pages for s in p["skipped"]]
+    assert stored[started["call_id"]]["status"] == "Completed"
+    assert started["extraction_id"].startswith(started["call_id"] + "-x")
+    assert stored[skipped["call_id"]]["status"] == "Failed" and "transcript" in skipped["reason"]
+
+    sub = Submitted(started["call_id"], started["call_id"], started["call_id"])
+    state = stack.follow([sub])[sub.call_id]
+    assert state["status"] == "AwaitingApproval" and state["extraction_id"] == started[
+        "extraction_id"], state
+    again = list(api.reextract_range(**{"from": day, "to": day}))  # one live: skipped
+    assert again[0]["progress"]["started"] == 0 and any(
+        s["call_id"] == sub.call_id and "running" in s["reason"] for s in again[0]["skipped"])

@@ -2,12 +2,14 @@
 
 The HTTP routes (the lifecycle ones too: delete, re-extract, reprocess), the blob trigger and
 the purge are the app's own blueprints. `process_call` and `reextract_call` are replaced by an
-orchestration that publishes the custom status its input names and then waits for a `Finish`
-event (whose payload becomes its output, or its failure with `{"fail": reason}`), so a test can
-put calls in any state without audio or models.
+orchestration that publishes the custom status its input names (else its first stage) and then
+waits for a `Finish` event (whose payload becomes its output, or its failure with
+`{"fail": reason}`), so a test can put calls in any state without audio or models.
 """
 
 from __future__ import annotations
+
+import json
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -23,7 +25,6 @@ from api import (
     purge,
     review_page,
 )
-from orchestrators.reextract_call import REEXTRACT_ORCHESTRATOR
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(blob_trigger.bp)
@@ -37,24 +38,27 @@ app.register_functions(call_reextract.bp)
 app.register_functions(call_reprocess.bp)
 
 FINISH_EVENT = "Finish"
-FIRST_STAGE = {"process_call": "splitting", REEXTRACT_ORCHESTRATOR: "extracting"}
 
 
-def scripted(name: str):
-    """An orchestration named `name` that holds the custom status until `Finish`."""
-
-    def run(context: df.DurableOrchestrationContext):
-        job = context.get_input() or {}
-        context.set_custom_status(job.get("custom") or {"stage": FIRST_STAGE[name]})
-        finish = yield context.wait_for_external_event(FINISH_EVENT)
-        outcome = finish if isinstance(finish, dict) else {}
-        if outcome.get("fail"):
-            raise RuntimeError(outcome["fail"])
-        return outcome
-
-    run.__name__ = name
-    return app.orchestration_trigger(context_name="context")(run)
+def scripted(context: df.DurableOrchestrationContext, first_stage: str):
+    """Publish the input's custom status, wait for `Finish`, end as it says."""
+    job = context.get_input() or {}
+    context.set_custom_status(job.get("custom") or {"stage": first_stage})
+    finish = yield context.wait_for_external_event(FINISH_EVENT)
+    if isinstance(finish, str):  # the SDK may hand an event's payload over as its JSON text
+        finish = json.loads(finish or "{}")
+    outcome = finish if isinstance(finish, dict) else {}
+    if outcome.get("fail"):
+        raise RuntimeError(outcome["fail"])
+    return outcome
 
 
-process_call = scripted("process_call")
-reextract_call = scripted(REEXTRACT_ORCHESTRATOR)
+@app.orchestration_trigger(context_name="context")
+def process_call(context: df.DurableOrchestrationContext):
+    return (yield from scripted(context, "splitting"))
+
+
+@app.orchestration_trigger(context_name="context")
+def reextract_call(context: df.DurableOrchestrationContext):
+    """A call's re-extraction (`{call_id}-x{n}`), scripted the same way."""
+    return (yield from scripted(context, "extracting"))
