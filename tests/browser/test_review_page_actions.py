@@ -8,8 +8,6 @@ its record, so the routes find what they check for; nothing answers in their pla
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 
 import pytest
@@ -23,7 +21,7 @@ from devhost import Host
 from tests import test_calls_on_devhost
 from tests.browser import test_review_page_states
 from tests.browser.review_page import ReviewPage
-from tests.test_calls_on_devhost import AWAITING, KEY, finish, get, record, start, wait_until
+from tests.test_calls_on_devhost import AWAITING, finish, get, record, start, wait_until
 
 pytestmark = [pytest.mark.browser]
 
@@ -45,17 +43,6 @@ def stored_call(host: Host, azurite: str, tag: str) -> tuple[str, str]:
     store.write_bytes(settings.calls_container, file, content)
     store.write_bytes(settings.transcripts_container, transcript["blob"], b"{}")
     return call_id, file
-
-
-def keyed(host: Host, method: str, path: str) -> int:
-    """Send a keyed request as another reviewer (or a script) would; its status code."""
-    request = urllib.request.Request(host.origin + path, method=method,
-                                     headers={"x-functions-key": KEY})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def opened(review: ReviewPage, call_id: str) -> ReviewPage:
@@ -170,7 +157,7 @@ def test_a_delete_refused_because_the_call_started_meanwhile(host, azurite, revi
     the dialog offers Stop and delete."""
     call_id, _ = stored_call(host, azurite, "raced")
     opened(review, call_id)  # a stored call's view is not polled
-    assert keyed(host, "POST", f"/api/calls/{call_id}/reextract") == 202
+    assert get(host, f"/api/calls/{call_id}/reextract", key=True, method="POST")[0] == 202
     review.action("Delete call").click()
     review.delete_dialog().get_by_role("button", name="Delete", exact=True).click()
     expect(review.message()).to_contain_text("still running or awaiting approval")
@@ -184,7 +171,8 @@ def test_a_delete_refused_because_the_call_started_meanwhile(host, azurite, revi
 def test_a_delete_of_a_call_already_deleted_says_so(host, azurite, review):
     call_id, _ = stored_call(host, azurite, "twice")
     opened(review, call_id)
-    assert keyed(host, "DELETE", f"/api/calls/{call_id}") == 200  # another reviewer was first
+    gone = get(host, f"/api/calls/{call_id}", key=True, method="DELETE")
+    assert gone[0] == 200  # another reviewer was first
     review.action("Delete call").click()
     review.delete_dialog().get_by_role("button", name="Delete", exact=True).click()
     expect(review.message()).to_contain_text("HTTP 404")
