@@ -100,7 +100,7 @@ reprocess:  ## make reprocess CALL=<id>: run a call's whole pipeline again from 
 	@$(PY) -m stack reprocess $(CALL)
 
 screenshots: setup  ## the review page's screenshots in docs/screenshots/ (browser tests)
-	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_review_page.py
+	SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
 
 test: setup  ## ruff, then the whole pytest suite (unit, services, end to end, browser)
 	$(PY) -m ruff check .

@@ -10,7 +10,8 @@
   anonymous in key mode. With Easy Auth the shell is behind the data guard like the rest.
 - `GET /api/review/assets/{name}`: the page's scripts and styles (`api/static/review/`), behind
   `api.auth.DATA`; so are all the data routes the page calls (`api.calls`, `api.call_media`,
-  `api.call_fields`). A wrong key therefore loads nothing.
+  `api.call_fields`, and the lifecycle routes `api.call_reextract`, `api.call_reprocess`,
+  `api.call_delete`). A wrong key therefore loads nothing.
 The page is plain HTML, CSS and JavaScript: no CDN, no build step. Docs: docs/review-page.md.
 """
 
@@ -35,6 +36,7 @@ from callinsights.schema import (
     UNGROUNDED_FIELDS,
     CallStatus,
 )
+from callinsights.search import MAX_TERM, TEXT_PARAMETERS
 from callinsights.settings import Settings
 
 bp = df.Blueprint()
@@ -45,7 +47,8 @@ SHELL = "index.html"
 ASSETS = {"review.css": "text/css", "format.js": "text/javascript",
           "api.js": "text/javascript", "queue.js": "text/javascript",
           "transcript.js": "text/javascript", "decide.js": "text/javascript",
-          "call.js": "text/javascript", "main.js": "text/javascript"}
+          "actions.js": "text/javascript", "call.js": "text/javascript",
+          "main.js": "text/javascript"}
 LIST_FIELDS = ("products_of_interest",)
 BUDGET_FIELDS = ("budget",)
 EASY_AUTH_LOGIN = "/.auth/login/aad"
@@ -66,6 +69,7 @@ def page_config(settings: Settings, easy_auth: bool) -> dict:
             "ungrounded": sorted(UNGROUNDED_FIELDS), "list_fields": list(LIST_FIELDS),
             "budget_fields": list(BUDGET_FIELDS), "currencies": list(CURRENCIES),
             "periods": list(PERIODS), "threshold": settings.confidence_threshold,
+            "search_texts": list(TEXT_PARAMETERS), "search_max": MAX_TERM,
             "login_url": EASY_AUTH_LOGIN}
 
 

@@ -79,11 +79,13 @@ def record(call_id: str, status: str = "Completed", call_date: str = "2026-01-05
             "metadata": {}, "error": None}
 
 
-def get(host: Host, path: str, *, key: bool = False, headers: dict | None = None):
-    request = urllib.request.Request(host.origin + path, headers={
+def get(host: Host, path: str, *, key: bool = False, headers: dict | None = None,
+        method: str = "GET"):
+    """(status code, decoded body) of a request to the host (a GET unless `method` says)."""
+    request = urllib.request.Request(host.origin + path, method=method, headers={
         **({"x-functions-key": KEY} if key else {}), **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, decoded(response.read())
     except urllib.error.HTTPError as error:
         return error.code, decoded(error.read())

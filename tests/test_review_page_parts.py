@@ -13,6 +13,7 @@ from api.call_media import ByteRange, Unsatisfiable, audio_type, requested_range
 from api.review_page import page_config, script_json
 from callinsights import review, status
 from callinsights.schema import CURRENCIES, FIELD_NAMES
+from callinsights.search import MAX_TERM
 from callinsights.settings import Settings
 
 
@@ -93,5 +94,7 @@ def test_the_page_config_comes_from_the_schema_and_is_safe_in_a_script():
     config = page_config(Settings(confidence_threshold=0.6), easy_auth=True)
     assert config["fields"] == FIELD_NAMES and config["currencies"] == list(CURRENCIES)
     assert config["auth"] == "easyauth" and config["threshold"] == 0.6
+    assert config["search_max"] == MAX_TERM  # the search inputs' maxlength: the route's limit
+    assert set(config["search_texts"]) == {"customer", "city", "product"}
     text = script_json({"x": "</script><!--&"})
     assert "<" not in text and ">" not in text and json.loads(text) == {"x": "</script><!--&"}

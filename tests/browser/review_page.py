@@ -44,7 +44,9 @@ class ReviewPage:
         self.page = page
         self.origin = origin
         self.errors: list[str] = []
+        self.requests: list[tuple[str, str]] = []  # (method, URL) of every request it sent
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append((request.method, request.url)))
 
     @property
     def url(self) -> str:
@@ -83,6 +85,29 @@ class ReviewPage:
 
     def filter_status(self, status: str) -> None:
         self.page.get_by_label("Status").select_option(status)
+
+    def search(self, filters: dict[str, str], flagged: bool = False) -> None:
+        """Fill the search form (`customer`, `city`, `product`, `from`, `to`) and press Search."""
+        for name, text in filters.items():
+            self.page.locator(f"#{name}-filter").fill(text)
+        self.page.get_by_label("Flagged only").set_checked(flagged)
+        self.page.get_by_role("button", name="Search").click()
+
+    def search_form(self) -> dict[str, str | bool]:
+        return self.page.locator("#queue-filter").evaluate("""form => Object.fromEntries(
+            [...form.elements].filter(e => e.name).map(
+                e => [e.name, e.type === 'checkbox' ? e.checked : e.value]))""")
+
+    def queue_message(self) -> Locator:
+        return self.page.locator("#queue-message")
+
+    def listed_ids(self) -> list[str]:
+        return self.page.locator("#queue-view tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.callId)")
+
+    def sent(self, method: str, path_part: str) -> list[str]:
+        """The URLs of the requests with this method whose URL holds `path_part`."""
+        return [url for m, url in self.requests if m == method and path_part in url]
 
     # -- a call -----------------------------------------------------------------------------
 
@@ -138,6 +163,18 @@ class ReviewPage:
 
     def message(self) -> Locator:
         return self.page.locator("#call-message")
+
+    # -- a call's lifecycle: Extract again, Process again, Delete call ----------------------
+
+    def action(self, name: str) -> Locator:
+        return self.page.locator("#call-actions").get_by_role("button", name=name, exact=True)
+
+    def delete_dialog(self) -> Locator:
+        return self.page.get_by_role("dialog", name="Delete this call?")
+
+    def fact(self, name: str) -> Locator:
+        return self.page.locator("#call-facts div").filter(
+            has=self.page.get_by_text(name, exact=True)).locator("dd")
 
     def record_section(self) -> Locator:
         return self.page.locator("#record-section")

@@ -5,7 +5,8 @@ threshold at 0.99, so all three await approval. In the browser: sign in with the
 call in the queue, play a quote (the audio element seeks to the quote's start through the
 app's Range-serving route), correct a field (a bad budget first: the 400 shows at the field),
 approve with Enter, and read the stored record with the change in its audit trail; reject a
-call with a comment; a second reviewer's decision answered 409. Extracted values differ from
+call with a comment; a second reviewer's decision answered 409; a stored call extracted again
+by the real `reextract_call`, then stopped and deleted from the page. Extracted values differ from
 run to run, so the tests check what the page shows for whatever the call holds.
 """
 
@@ -18,8 +19,8 @@ from stack.api import TERMINAL
 from stack.calls import Submitted
 from stack.commands import SAMPLES_DIR
 from stack.session import LocalStack
-from tests.browser.review_page import NARROW, ReviewPage
-from tests.e2e.helpers import value
+from tests.browser.review_page import NARROW, STORED_SECONDS, ReviewPage
+from tests.e2e.helpers import settle, value
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 
@@ -173,3 +174,23 @@ def test_a_second_decision_is_answered_409(stack, waiting, new_page):
     expect(second.page.locator("#record-facts")).to_contain_text("kim")
     stored = wait_decided(stack, sub)["record"]["review"]
     assert stored["outcome"] == "approved" and stored["reviewer"] == "kim"
+
+
+def test_extract_again_with_the_real_models_then_stop_and_delete(stack, waiting, review):
+    sub = waiting["conflict"]
+    settle(stack, sub)  # stored, whichever test decided it (or none)
+    review.page.get_by_role("button", name="Refresh").click()
+    review.open_call(sub.call_id)
+    expect(review.record_section()).to_be_visible()
+    review.action("Extract again").click()
+    run = f"{sub.call_id}-x1"
+    expect(review.fact("Re-extraction")).to_have_text(run)
+    state = stack.follow([sub])[sub.call_id]  # the chat model extracts the stored transcript
+    assert state["status"] == "AwaitingApproval" and state["extraction_id"] == run, state
+    expect(review.form()).to_be_visible(timeout=STORED_SECONDS * 1000)  # the view follows it
+    review.action("Delete call").click()
+    review.delete_dialog().get_by_role("button", name="Stop and delete").click()
+    expect(review.queue_message()).to_contain_text("deleted", timeout=STORED_SECONDS * 1000)
+    expect(review.row(sub.call_id)).to_have_count(0)
+    assert stack.api.status(sub.call_id) is None  # GET /api/calls/{id}: 404
+    assert not review.errors

@@ -2,7 +2,8 @@
 
 The host runs the app's own routes over the scripted `process_call` (tests/apps/calls), which
 holds a call in whatever custom status a test gives it: a running call's progress that then
-finishes, a decision sent after the deadline, more stored calls than one page, Easy Auth.
+finishes, a decision sent after the deadline, more stored calls than one page, the queue's
+search over stored records (their `search` keys as `build_record` writes them), Easy Auth.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from callinsights.blobs import BlobStore
 from callinsights.merge import interleave
+from callinsights.search import MAX_TERM, search_keys
 from callinsights.settings import Settings
 from callinsights.stages.merge_transcript import transcript_name
 from callinsights.transcript import Transcript
 from tests import test_calls_on_devhost
-from tests.browser.review_page import ReviewPage
+from tests.browser.review_page import NARROW, ReviewPage
 from tests.test_calls_on_devhost import (
     APP_DIR,
     AWAITING,
@@ -136,6 +139,83 @@ def test_the_queue_pages_through_the_listing_and_filters_by_status(host, review)
     statuses = set(review.page.locator("#recent-table .badge").all_inner_texts())
     assert statuses == {"Rejected"}
     expect(review.page.locator("#awaiting-section")).to_be_hidden()
+
+
+def searchable(call_id: str, customer: str, city: str, products: list[str], flagged: list[str],
+               call_date: str) -> dict:
+    """A stored record with these fields and the search keys a run's record carries."""
+    fields = {"customer_name": {"value": customer}, "city": {"value": city},
+              "products_of_interest": {"value": products}}
+    return {**record(call_id, "Completed", call_date), "extraction": fields,
+            "metadata": {"blob_name": f"{customer.split()[0].lower()}.wav"},
+            "review": {"outcome": "approved", "flagged": flagged},
+            "search": search_keys(fields, flagged)}
+
+
+def last_listing(review: ReviewPage) -> dict[str, str]:
+    """The filters of the page's latest `GET /api/calls` for its recent calls (not the page:
+    `limit`, `continuation`)."""
+    url = [u for u in review.sent("GET", "/api/calls?") if "AwaitingApproval" not in u][-1]
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()
+            if name not in ("limit", "continuation")}
+
+
+def test_the_queue_searches_by_customer_city_product_flag_and_dates(host, review):
+    calls = {"dana": ("Dana Ostrander", "Boise", ["solar panels"], ["budget"], "2032-03-01"),
+             "lee": ("Lee Ostrander", "Plano", ["heat pump"], [], "2032-03-02"),
+             "kim": ("Kim O'Strander", "Boise", ["heat pump", "solar battery"], ["city"],
+                     "2032-03-03")}
+    ids = {name: fresh_id(f"search-{name}") for name in calls}
+    for name, facts in calls.items():
+        host.records.upsert(searchable(ids[name], *facts))
+
+    def listed(*names: str) -> None:
+        """The queue shows these of the three calls and not the others (once it has listed)."""
+        for name, call_id in ids.items():
+            expect(review.row(call_id)).to_have_count(1 if name in names else 0)
+        expect(review.queue_message()).to_be_empty()
+
+    expect(review.page.get_by_label("Customer")).to_have_attribute("maxlength", str(MAX_TERM))
+    review.search({"customer": "ostrander", "city": "BOISE"})
+    listed("dana")  # "O'Strander" is "o strander": no part "ostrander"
+    assert last_listing(review) == {"customer": "ostrander", "city": "BOISE"}
+    assert "customer=ostrander&city=BOISE" in review.page.url
+
+    review.page.reload()  # the route keeps the search
+    listed("dana")
+    form = review.search_form()
+    assert (form["customer"], form["city"], form["flagged"]) == ("ostrander", "BOISE", False)
+
+    review.page.get_by_role("button", name="Clear").click()
+    review.search({"product": "heat pump", "from": "2032-03-03", "to": "2032-03-31"})
+    listed("kim")
+    assert last_listing(review) == {"product": "heat pump", "from": "2032-03-03",
+                                    "to": "2032-03-31"}
+
+    review.page.get_by_role("button", name="Clear").click()
+    review.search({"product": "solar"}, flagged=True)
+    listed("dana", "kim")
+    assert last_listing(review)["flagged"] == "true"
+    review.screenshot("queue-search")
+    review.page.set_viewport_size(NARROW)
+    expect(review.page.get_by_label("Flagged only")).to_be_visible()
+    assert not review.overflows_horizontally(), "the search form scrolls sideways at 400 px"
+    assert not review.errors
+
+
+@pytest.mark.parametrize("filters,reason", [
+    ({"from": "2032-03-03", "to": "2032-03-01"}, "from must not be after to"),
+    ({"city": "!!"}, "city must hold a letter or a digit"),
+])
+def test_a_search_the_listing_refuses_shows_its_reason(host, review, filters, reason):
+    host.records.upsert(record(fresh_id("refused")))
+    review.search(filters)
+    expect(review.queue_message()).to_have_text(f"The search was refused: {reason}")
+    expect(review.page.locator("#recent-table tbody tr")).to_have_count(0)  # nothing stale
+    expect(review.page.locator("#queue-filter input:focus, #queue-filter button:focus")
+           ).to_have_count(1)  # the focus stays in the form
+    review.page.get_by_role("button", name="Clear").click()
+    expect(review.queue_message()).to_be_empty()
 
 
 def test_a_wrong_key_opens_nothing(host, new_page):

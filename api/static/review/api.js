@@ -39,12 +39,16 @@
 
   R.Refused = Refused;
   R.api = {
-    list: (status, limit, continuation) =>
-      request("GET", `/calls${query({ status, limit: String(limit), continuation })}`),
+    /** A page of the listing; `filters` are its query parameters (status, customer, ...). */
+    list: (filters, limit, continuation) =>
+      request("GET", `/calls${query({ ...filters, limit: String(limit), continuation })}`),
     call: (id) => request("GET", path(id)),
     fields: (id) => request("GET", path(id, "/fields")),
     transcript: (id) => request("GET", path(id, "/transcript")),
     decide: (id, decision) => request("POST", path(id, "/approval"), decision),
+    reextract: (id) => request("POST", path(id, "/reextract")),
+    reprocess: (id) => request("POST", path(id, "/reprocess")),
+    remove: (id, force) => request("DELETE", path(id, query({ force: force ? "true" : "" }))),
     /** The recording's URL for an audio element, which cannot send headers: `?code=`. */
     audioUrl(id) {
       const key = R.key();

@@ -36,6 +36,7 @@
     $("call-status").textContent = doc.status;
     $("call-facts").replaceChildren(...[
       fact("Call id", doc.call_id),
+      fact("Re-extraction", doc.extraction_id),
       fact("Call date", doc.call_date),
       fact("Stage", doc.stage && doc.stage.replace(/_/g, " ")),
       fact("Deadline", doc.deadline && deadlineText(doc.deadline)),
@@ -43,6 +44,7 @@
       fact("Duration", record.transcript && record.transcript.duration &&
         fmt.clock(record.transcript.duration)),
     ].filter(Boolean));
+    R.actions.show(doc);
     const progress = doc.progress;
     $("call-progress").hidden = !(progress && progress.chunks_total && !TERMINAL.has(doc.status));
     if (progress && progress.chunks_total) {
@@ -156,6 +158,7 @@
     const answer = await R.api.call(state.id);
     if (mine !== state.loading) return;
     if (answer.status === 404) {
+      R.actions.show(null);
       $("call-title").textContent = "No such call";
       message(`There is no call ${state.id}.`, "error", false);
       return;
@@ -206,6 +209,7 @@
         $("call-facts").replaceChildren();
         $("decision-form").hidden = true;
         $("record-section").hidden = true;
+        R.actions.show(null);
         message("", "info", false);
       }
       await refresh();

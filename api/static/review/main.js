@@ -1,6 +1,6 @@
 "use strict";
-/* Routes (`#/` the queue, `#/?status=X` one status, `#/calls/<id>` a call) and the one poller
-   that keeps the shown view live. */
+/* Routes (`#/` the queue, `#/?status=X&city=Y` its filters, `#/calls/<id>` a call) and the
+   one poller that keeps the shown view live. */
 (function (R) {
   const $ = (id) => document.getElementById(id);
   const QUEUE_POLL_MS = 5000;
@@ -38,13 +38,16 @@
     for (const view of ["queue-view", "call-view"]) $(view).hidden = view !== id;
   }
 
-  let lastRoute = null;
+  let lastRoute = null, lastView = null;
 
   async function route() {
     const hash = location.hash || "#/";
     const call = hash.match(CALL_ROUTE);
-    const moved = hash !== lastRoute;
+    const view = call ? "call-view" : "queue-view";
+    // a new view takes the focus to its heading; a new search keeps it in the form
+    const moved = hash !== lastRoute && (view !== lastView || Boolean(call));
     lastRoute = hash;
+    lastView = view;
     try {
       if (call) {
         showView("call-view");
@@ -52,10 +55,9 @@
         await R.call.show(call[1]);
         poll(R.call.refresh, R.call.interval);
       } else {
-        const filter = new URLSearchParams(hash.replace(/^#\/?\??/, "")).get("status") || "";
         showView("queue-view");
         if (moved) $("queue-title").focus();
-        await R.queue.show(filter);
+        await R.queue.show(new URLSearchParams(hash.replace(/^#\/?\??/, "")));
         poll(R.queue.refresh, () => QUEUE_POLL_MS);
       }
     } catch (error) {
@@ -73,7 +75,7 @@
   };
 
   R.resume = () => {
-    lastRoute = null;
+    lastRoute = lastView = null;
     $("forget-key").hidden = R.config.auth === "easyauth";
     $("session-note").textContent = R.config.auth === "easyauth" ?
       "Signed in with Microsoft Entra ID" : "Function key kept for this tab only";
@@ -81,6 +83,7 @@
   };
   R.suspend = () => {
     stopPolling();
+    R.actions.show(null);  // no dialog left open over the key form
     showView(null);
     $("forget-key").hidden = true;
     $("session-note").textContent = "";
@@ -89,6 +92,7 @@
   R.queue.setUp();
   R.transcript.setUp();
   R.decide.setUp();
+  R.actions.setUp();
   window.addEventListener("hashchange", route);
   $("forget-key").addEventListener("click", () => R.signOut(""));
 })(window.CallReview);

@@ -1,6 +1,8 @@
 "use strict";
 /* The queue: calls awaiting approval (oldest deadline first), then recent calls page by page
-   (the listing's `continuation`), or one status; refreshed in place while it is shown. */
+   (the listing's `continuation`); the search form's filters (status, customer, city, product,
+   flagged, call dates) live in the route (`#/?city=Boise`), so a reload keeps them. Refreshed
+   in place while it is shown. */
 (function (R) {
   const { el, fmt, api } = R;
   const $ = (id) => document.getElementById(id);
@@ -9,8 +11,59 @@
   const MAX_AWAITING_PAGES = 10;  // 1000 calls waiting is a backlog no page should render
   const MAX_EMPTY_PAGES = 20;  // a page may hold no call while more follow (filtered instances)
   const AWAITING = "AwaitingApproval";
+  // The listing's query parameters the form sets; each has its input `#<name>-filter`.
+  const FILTERS = ["status", "customer", "city", "product", "flagged", "from", "to"];
+  const CHANGE_APPLIES = ["status", "flagged"];  // the others on Enter or Search
 
-  const state = { filter: "", pages: 1, continuation: null, rendering: 0 };
+  const state = { filters: {}, route: "#/", pages: 1, continuation: null, rendering: 0,
+    notice: null, shown: null };
+
+  const input = (name) => $(`${name}-filter`);
+
+  /** The filters of a route's query; unknown parameters are ignored. */
+  function filtersOf(params) {
+    const filters = {};
+    for (const name of FILTERS) {
+      const value = (params.get(name) || "").trim();
+      if (value) filters[name] = value;
+    }
+    return filters;
+  }
+
+  function routeOf(filters) {
+    const text = new URLSearchParams(filters).toString();
+    return text ? `#/?${text}` : "#/";
+  }
+
+  function readForm() {
+    return filtersOf({ get: (name) => input(name).type === "checkbox" ?
+      (input(name).checked ? "true" : "") : input(name).value });
+  }
+
+  function writeForm(filters) {
+    for (const name of FILTERS) {
+      if (input(name).type === "checkbox") input(name).checked = filters[name] === "true";
+      else input(name).value = filters[name] || "";
+    }
+  }
+
+  /** Search with what the form holds: a new route (the same one: list again). */
+  function apply() {
+    const route = routeOf(readForm());
+    if ((location.hash || "#/") === route) render();
+    else location.hash = route;
+  }
+
+  function listed(answer) {
+    if (answer.status === 200) return answer.body;
+    throw Object.assign(new Error((answer.body && answer.body.error) || `HTTP ${answer.status}`),
+      { status: answer.status });
+  }
+
+  function say(text, kind) {
+    $("queue-message").textContent = text;
+    $("queue-message").className = `message ${kind}`;
+  }
 
   function flaggedCount(call) {
     if (call.flagged) return Object.keys(call.flagged).length;
@@ -75,10 +128,10 @@
     const calls = [];
     let continuation = null;
     for (let page = 0; page < MAX_AWAITING_PAGES; page++) {
-      const answer = await api.list(AWAITING, AWAITING_PAGE_SIZE, continuation);
-      if (answer.status !== 200) throw new Error(answer.body && answer.body.error);
-      calls.push(...answer.body.calls);
-      continuation = answer.body.continuation;
+      const body = listed(await api.list({ ...state.filters, status: AWAITING },
+        AWAITING_PAGE_SIZE, continuation));
+      calls.push(...body.calls);
+      continuation = body.continuation;
       if (!continuation) break;
     }
     calls.sort((a, b) => String(a.deadline || "9").localeCompare(String(b.deadline || "9")));
@@ -86,15 +139,14 @@
   }
 
   /** `pages` pages of the listing (skipping pages a filter left empty). */
-  async function listedCalls(status, pages) {
+  async function listedCalls(filters, pages) {
     const calls = [];
     let continuation = null, loaded = 0, empty = 0;
     while (loaded < pages) {
-      const answer = await api.list(status, PAGE_SIZE, continuation);
-      if (answer.status !== 200) throw new Error(answer.body && answer.body.error);
-      const page = answer.body.calls.filter((c) => status || c.status !== AWAITING);
+      const body = listed(await api.list(filters, PAGE_SIZE, continuation));
+      const page = body.calls.filter((c) => filters.status || c.status !== AWAITING);
       calls.push(...page);
-      continuation = answer.body.continuation;
+      continuation = body.continuation;
       if (!continuation) break;
       if (page.length || ++empty >= MAX_EMPTY_PAGES) { loaded += 1; empty = 0; }
     }
@@ -105,14 +157,18 @@
   async function render() {
     const mine = ++state.rendering;
     const current = () => mine === state.rendering;
-    const showAwaiting = state.filter === "" || state.filter === AWAITING;
-    const showRecent = state.filter !== AWAITING;
+    const status = state.filters.status || "";
+    const searching = Object.keys(state.filters).some((name) => name !== "status");
+    const showAwaiting = status === "" || status === AWAITING;
+    const showRecent = status !== AWAITING;
     $("awaiting-section").hidden = !showAwaiting;
     $("recent-section").hidden = !showRecent;
-    $("recent-title").textContent = state.filter ? `Calls: ${state.filter}` : "Recent calls";
+    $("recent-title").textContent = status ? `Calls: ${status}` :
+      searching ? "Other matching calls" : "Recent calls";
     try {
       const awaiting = showAwaiting ? await awaitingCalls() : null;
-      const recent = showRecent && current() ? await listedCalls(state.filter, state.pages) : null;
+      const recent = showRecent && current() ? await listedCalls(state.filters, state.pages) :
+        null;
       if (!current()) return;
       if (awaiting) {
         fill("awaiting-table", "awaiting-empty", awaiting.calls);
@@ -123,22 +179,34 @@
         state.continuation = recent.continuation;
         $("recent-more").hidden = !recent.continuation;
       }
-      $("queue-message").textContent = "";
-      $("queue-message").className = "message";
+      say(state.shown || "", state.shown ? "ok" : "");
     } catch (error) {
       if (error instanceof R.Refused || !current()) return;
-      $("queue-message").textContent = `The calls could not be listed: ${error.message}`;
-      $("queue-message").className = "message error";
+      if (error.status === 400) {  // a filter the listing refuses: no stale rows under it
+        fill("awaiting-table", "awaiting-empty", []);
+        fill("recent-table", "recent-empty", []);
+        $("awaiting-count").textContent = "";
+        $("recent-more").hidden = true;
+        say(`The search was refused: ${error.message}`, "error");
+      } else {
+        say(`The calls could not be listed: ${error.message}`, "error");
+      }
     }
   }
 
   function setUp() {
+    for (const name of R.config.search_texts) input(name).maxLength = R.config.search_max;
     const select = $("status-filter");
     for (const status of R.config.statuses) {
       select.append(el("option", { value: status, text: status }));
     }
-    select.addEventListener("change", () => { location.hash = select.value ?
-      `#/?status=${encodeURIComponent(select.value)}` : "#/"; });
+    $("queue-filter").addEventListener("submit", (event) => { event.preventDefault(); apply(); });
+    for (const name of CHANGE_APPLIES) input(name).addEventListener("change", apply);
+    $("queue-clear").addEventListener("click", () => {
+      writeForm({});
+      apply();
+      input("customer").focus();
+    });
     $("queue-refresh").addEventListener("click", () => render());
     $("recent-more").addEventListener("click", async () => {
       state.pages += 1;
@@ -151,12 +219,18 @@
 
   R.queue = {
     setUp,
-    /** Show the queue for a status filter ("" = everything, awaiting approval first). */
-    async show(filter) {
-      if (filter !== state.filter) { state.filter = filter; state.pages = 1; }
-      $("status-filter").value = filter;
+    /** Show the queue for a route's query (none: everything, awaiting approval first). */
+    async show(params) {
+      const filters = filtersOf(params);
+      const route = routeOf(filters);
+      if (route !== state.route) Object.assign(state, { filters, route, pages: 1 });
+      state.shown = state.notice;  // a notice shows until the next route
+      state.notice = null;
+      writeForm(filters);
       await render();
     },
     refresh: () => render(),
+    /** A message for the queue's next showing ("Call … deleted"). */
+    notify(text) { state.notice = text; },
   };
 })(window.CallReview);
