@@ -12,12 +12,14 @@ of decisions and the share that named the agent's channel.
 `calibration` and `tuning` are what the table is derived from; `frozen` is the check on calls
 nobody tuned the opening rule on. Channel transcripts are cached under `.data/eval/channels/`.
 
-    python bench/bench_agent_channel.py [--sets calibration,tuning,frozen] [--base-url URL] [-v]
+    python bench/bench_agent_channel.py [--sets calibration,tuning,frozen] [--base-url URL]
+                                        [--cached-only] [-v]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import sys
@@ -64,6 +66,14 @@ def channel_transcripts(client, settings, call_id: str, turns: list) -> dict[str
     return out
 
 
+def cached_transcripts(call_id: str) -> dict[str, Transcript] | None:
+    """The call's channel transcripts if an earlier run left them (`--cached-only`)."""
+    found = sorted(CHANNELS.glob(f"{call_id}-*.json"))
+    if not found:
+        return None
+    return {k: Transcript.model_validate(v) for k, v in json.loads(found[0].read_text()).items()}
+
+
 def decisions(sides: dict[str, Transcript]) -> list[tuple[int, bool]]:
     """(margin, right) with the agent on the left, then on the right."""
     out = []
@@ -95,17 +105,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="calibration,tuning,frozen")
     parser.add_argument("--base-url", help="OpenAI-compatible /v1 URL (default: start one)")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="only the calls an earlier run transcribed (no model server)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every call")
     args = parser.parse_args(argv)
     every: dict[str, list[tuple[int, bool]]] = {}
-    with ev.model_server(args.base_url) as base_url:
-        settings = ev.served_settings(base_url)
-        client = openai_client(settings)
+    with contextlib.ExitStack() as stack:
+        if not args.cached_only:
+            settings = ev.served_settings(stack.enter_context(ev.model_server(args.base_url)))
+            client = openai_client(settings)
         for name in args.sets.split(","):
             every[name] = []
             for script in json.loads(ev.SCRIPT_SETS[name].read_text()):
-                rows = decisions(channel_transcripts(client, settings, script["id"],
-                                                     script["turns"]))
+                sides = (cached_transcripts(script["id"]) if args.cached_only else
+                         channel_transcripts(client, settings, script["id"], script["turns"]))
+                if sides is None:
+                    continue
+                rows = decisions(sides)
                 every[name] += rows
                 if args.verbose:
                     print(f"  {script['id']}: {rows}", file=sys.stderr)
