@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from callinsights.transcript import Roles, Transcript
 
-SOURCES = ("channels-auto", "channels-setting", "none")
 # points margin -> share of auto decisions that were right, measured by
 # bench/bench_agent_channel.py on the calibration + tuning sets (78 calls, 156 decisions,
 # 2026-12-03, docs/speakers.md), in three bands with one right and one wrong decision added
