@@ -6,7 +6,8 @@
   response whole in memory, so a long recording is never read whole for one request; browsers
   ask for the rest). Without a Range header the whole recording is sent (200).
 - `GET /api/calls/{call_id}/transcript`: the merged transcript's segments with their times,
-  words and speakers (when the roles are known), without the recogniser's scores.
+  words and speakers (when the roles are known), without the recogniser's scores, and `roles`
+  (where the labels come from and how sure they are; null for a transcript merged before).
 Both are customer data: behind `api.auth.DATA`, like every data route.
 """
 
@@ -150,6 +151,7 @@ def transcript_view(doc: dict) -> dict:
 
     return {"call_id": transcript.call_id, "language": transcript.language,
             "duration": t(transcript.duration),
+            "roles": transcript.roles.model_dump() if transcript.roles else None,
             "segments": [{"start": t(s.start), "end": t(s.end), "text": s.text.strip(),
                           "speaker": s.speaker,
                           "words": [{"start": t(w.start), "end": t(w.end), "word": w.word,

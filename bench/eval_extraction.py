@@ -22,7 +22,8 @@ shipped calibration on `calibration` + `tuning` first. Matching rules: `tests/ma
 times, as a stereo recording would give), and prints the full variant's figures for each, next
 to the unlabelled reading the pipeline does for a mono call.
 
-    python bench/eval_extraction.py [--sets frozen,fixtures] [--fit] [--roles] [-v] [--base-url URL]
+    python bench/eval_extraction.py [--sets frozen,fixtures] [--fit] [--roles] [--limit N] [-v]
+                                    [--base-url URL]
 """
 
 from __future__ import annotations
@@ -340,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--roles", action="store_true",
                         help="also read the scripted calls with guessed and with true speakers")
+    parser.add_argument("--limit", type=int, default=0,
+                        help="only the first N calls of each set (as bench/bench_roles.py)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every field")
     args = parser.parse_args(argv)
     wanted = [s for s in args.sets.split(",") if s]
@@ -348,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     with model_server(args.base_url) as base_url:
         settings = served_settings(base_url)
         client = openai_client(settings)
-        runs = {name: run_set(client, settings, calls_of(name, args.fixtures), args.verbose)
+        runs = {name: run_set(client, settings,
+                              calls_of(name, args.fixtures)[:args.limit or None], args.verbose)
                 for name in needed}
         role_runs = {name: run_roles(client, settings, runs[name], args.verbose)
                      for name in wanted if args.roles}

@@ -21,6 +21,7 @@ from callinsights.call_context import CallContext
 from callinsights.evidence import asr_probability, evidence
 from callinsights.extraction_prompt import PROMPT_VERSION, build_messages, response_format
 from callinsights.model_answer import RawField, parse_answer
+from callinsights.role_certainty import for_reading
 from callinsights.schema import (
     AGENT_FIELDS,
     FIELD_NAMES,
@@ -171,7 +172,12 @@ def analyse(replies: Sequence[Reply], transcript: Transcript,
 
 
 def extract_fields(client: openai.OpenAI, model: str, transcript: Transcript) -> dict:
-    """Extract the lead of a call (docs/architecture.md): fields, usage, who answered."""
+    """Extract the lead of a call (docs/architecture.md): fields, usage, who answered.
+
+    Speaker labels the call's `roles` are not sure of are read as no labels (`for_reading`):
+    the prompt then shows unlabelled lines and the verifiers work the roles out from the words.
+    """
+    transcript = for_reading(transcript)
     doc = TimedWords.from_segments(transcript.segments)
     if not len(doc):  # silence: nothing to read, nothing said
         nothing = {name: {"value": validate_value(name, None), "confidence": 1.0,

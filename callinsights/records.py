@@ -38,8 +38,12 @@ def empty_fields() -> dict[str, dict]:
 
 
 def metadata(*, call: dict, audio: dict | None, transcript: dict | None, processed_at: str,
-             stage_seconds: dict, models: dict, usage: dict | None) -> dict:
-    """The `metadata` block: where the call came from, what it is, how it was processed."""
+             stage_seconds: dict, models: dict, usage: dict | None,
+             roles: dict | None = None) -> dict:
+    """The `metadata` block: where the call came from, what it is, how it was processed.
+
+    `roles`: the merged transcript's speaker labels, where from and how sure
+    (`callinsights.role_certainty`); None for a failed call or a transcript merged before it."""
     audio = audio or {}
     transcript = transcript or {}
     return {
@@ -52,6 +56,7 @@ def metadata(*, call: dict, audio: dict | None, transcript: dict | None, process
         "channels": audio.get("channels"),
         "channel_layout": audio.get("layout"),  # stereo | mono | left | right (docs/speakers.md)
         "agent_channel": transcript.get("agent_channel"),  # stereo: whose channel is the agent's
+        "roles": roles,  # {source, certainty, sure, rule, margin}
         "format": audio.get("format"),
         "codec": audio.get("codec"),
         "chunks": audio.get("chunks"),
@@ -165,7 +170,8 @@ def enrich(store: BlobStore, settings: Settings, payload: dict,
     meta = metadata(call=call, audio=payload.get("audio"), transcript=merged,
                     processed_at=payload["processed_at"], stage_seconds=payload["stage_seconds"],
                     models=models_used(settings, extraction),
-                    usage=extraction.get("usage"))
+                    usage=extraction.get("usage"),
+                    roles=full.roles.model_dump() if full.roles else None)
     transcript = {"blob": merged["blob"], "text": full.text, "language": merged.get("language"),
                   "duration": merged.get("duration"), "words": merged.get("words")}
     if any(s.speaker for s in full.segments):

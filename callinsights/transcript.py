@@ -6,7 +6,9 @@ are relative to the whole call (see `merge.py`).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 Speaker = str  # "agent" | "customer"
 
@@ -29,11 +31,32 @@ class Segment(BaseModel):
     speaker: Speaker | None = None  # who says it, when the roles are known
 
 
+class Roles(BaseModel):
+    """Where the speaker labels come from and how far to trust them
+    (`callinsights/role_certainty.py`)."""
+
+    source: str  # "channels-auto" | "channels-setting" | "none"
+    certainty: float | None = None  # measured share right; None without labels
+    sure: bool = False  # the extraction relies on the labels
+    rule: str | None = None  # what chose the agent's channel: "auto" or "setting"
+    margin: int | None = None  # auto: the winner's opening points minus the other channel's
+
+
 class Transcript(BaseModel):
     call_id: str = ""
     language: str | None = None
     duration: float = 0.0
     segments: list[Segment] = Field(default_factory=list)
+    roles: Roles | None = None  # None: merged before roles were stated
+
+    @model_serializer(mode="wrap")
+    def _unstated_roles_left_out(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A transcript without `roles` dumps as it did before they existed (cache keys and
+        stored blobs stay the same)."""
+        data = handler(self)
+        if data.get("roles") is None:
+            data.pop("roles", None)
+        return data
 
     @property
     def text(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 from callinsights import records
 from callinsights.schema import FIELD_NAMES, SCHEMA_VERSION
 from callinsights.settings import Settings
-from callinsights.transcript import Segment, Transcript
+from callinsights.transcript import Roles, Segment, Transcript
 
 CALL = {"call_id": "c" * 32, "container": "calls", "blob_name": "a.wav",
         "content_hash": "d" * 64, "size_bytes": 2048, "uploaded_at": "2026-01-04T23:59:00+00:00",
@@ -101,6 +101,20 @@ def test_enrich_builds_the_documented_record_and_parks_it_in_a_blob():
     assert meta["models"]["extraction"]["verifiers"].startswith("callinsights.verify")
     assert meta["schema_version"] == SCHEMA_VERSION
     assert meta["usage"] == {"prompt_tokens": 10, "completion_tokens": 5}
+    assert meta["roles"] is None  # a transcript merged before roles were stated
+
+
+def test_the_record_says_how_sure_the_speaker_labels_are():
+    store = MemoryStore()
+    unsure = Roles(source="channels-auto", certainty=0.5, sure=False, rule="auto", margin=1)
+    transcript = Transcript(call_id=CALL["call_id"], duration=4.0, roles=unsure, segments=[
+        Segment(start=0, end=2, text="Hi, I'm Dana.", speaker="agent"),
+        Segment(start=2, end=4, text="From Austin.", speaker="customer")])
+    store.blobs[("transcripts", f"{CALL['call_id']}/transcript.json")] = transcript.model_dump()
+    answer = records.enrich(store, Settings(), enrich_payload())
+    record = store.blobs[("transcripts", answer["record_blob"])]
+    assert record["metadata"]["roles"] == unsure.model_dump()
+    assert [t["speaker"] for t in record["transcript"]["turns"]] == ["agent", "customer"]
 
 
 def test_rejected_review_makes_a_rejected_record():

@@ -148,6 +148,11 @@ def test_the_transcript_keeps_times_words_and_speakers_and_needs_the_key(host, s
                      "speaker": "agent", "words": [{"start": 0.0, "end": 0.9,
                                                     "word": " Northwind,", "speaker": "agent"}]}
     assert second["speaker"] is None and second["words"] == []
+    assert shown["roles"] is None  # merged before roles were stated
+    roles = {"source": "channels-auto", "certainty": 0.5, "sure": False, "rule": "auto",
+             "margin": 0}
+    store.write_json(TRANSCRIPTS, transcript_name(call_id), {**TRANSCRIPT, "roles": roles})
+    assert json.loads(fetch(host, f"/api/calls/{call_id}/transcript")[2])["roles"] == roles
     assert "avg_logprob" not in body.decode()
     assert fetch(host, f"/api/calls/{fresh_id('no-transcript')}/transcript")[0] == 404
 

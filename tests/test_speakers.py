@@ -10,9 +10,20 @@ from callinsights.call_context import CallContext
 from callinsights.channels import ChannelMeter
 from callinsights.merge import interleave, sentences
 from callinsights.mono_roles import label_roles, word_accuracy
+from callinsights.role_certainty import (
+    MARGIN_CERTAINTY,
+    SURE_CERTAINTY,
+    UNLABELLED,
+    certainty_of,
+    for_reading,
+    from_decision,
+    margin_of,
+    relied_on,
+)
 from callinsights.roles import decide_agent_channel, opening
 from callinsights.timed_words import TimedWords
-from callinsights.transcript import Transcript
+from callinsights.transcript import Roles, Transcript
+from callinsights.transcript_lines import render, split_lines
 from tests.text_calls import ROLES, segment
 
 RATE = audio.SAMPLE_RATE
@@ -168,3 +179,50 @@ def test_mono_heuristic_hears_an_outbound_pickup_as_the_customer():
     segments = [segment(0.0, "Hello?"), segment(1.5, "Hi, this is Dev from Brightline.")]
     labelled = label_roles(Transcript(segments=segments, duration=5.0))
     assert [s.speaker for s in labelled.segments] == ["customer", "agent"]
+
+
+# -- how sure the labels are (callinsights/role_certainty.py) ------------------------------------
+
+def test_a_setting_is_sure_and_auto_is_as_sure_as_its_margin_measured():
+    assert from_decision({"rule": "setting"}) == Roles(
+        source="channels-setting", certainty=1.0, sure=True, rule="setting")
+    _, why = decide_agent_channel({"left": INBOUND_AGENT, "right": INBOUND_CUSTOMER})
+    clear = from_decision(why)
+    assert clear.source == "channels-auto" and clear.rule == "auto"
+    assert clear.margin == margin_of(why) >= 3 and clear.sure
+    assert clear.certainty == certainty_of(clear.margin) >= SURE_CERTAINTY
+    same = side([(1.0, "Okay.")])
+    _, tie = decide_agent_channel({"left": same, "right": same})
+    assert from_decision(tie).margin == 0 and not from_decision(tie).sure
+    assert certainty_of(99) == MARGIN_CERTAINTY[max(MARGIN_CERTAINTY)]
+    assert all(0.0 <= c <= 1.0 for c in MARGIN_CERTAINTY.values())
+    assert UNLABELLED.source == "none" and UNLABELLED.certainty is None and not UNLABELLED.sure
+
+
+def _labelled(roles: Roles | None) -> Transcript:
+    merged = interleave([("agent", Transcript(segments=INBOUND_AGENT)),
+                         ("customer", Transcript(segments=INBOUND_CUSTOMER))])
+    return merged.model_copy(update={"roles": roles})
+
+
+def test_unsure_labels_stay_on_the_transcript_but_the_extraction_reads_none():
+    unsure = _labelled(Roles(source="channels-auto", certainty=0.5, sure=False, rule="auto",
+                             margin=0))
+    read = for_reading(unsure)
+    assert all(s.speaker for s in unsure.segments)  # shown, marked unsure by `roles`
+    assert not any(s.speaker or any(w.speaker for w in s.words) for s in read.segments)
+    assert [s.text for s in read.segments] == [s.text for s in unsure.segments]
+    doc = TimedWords.from_segments(read.segments)
+    assert not CallContext.of(doc).roles_known
+    assert "AGENT" not in render(doc, split_lines(doc))  # the prompt's unlabelled lines
+    sure = _labelled(from_decision({"rule": "setting"}))
+    assert for_reading(sure) == sure and relied_on(sure)
+    legacy = _labelled(None)  # merged before `roles`: its channel labels were trusted
+    assert for_reading(legacy) == legacy and relied_on(legacy)
+    assert not relied_on(Transcript(segments=INBOUND_AGENT, roles=UNLABELLED))
+
+
+def test_a_transcript_without_roles_dumps_as_before():
+    assert "roles" not in Transcript(call_id="c").model_dump()
+    stated = Transcript(call_id="c", roles=UNLABELLED)
+    assert Transcript.model_validate_json(stated.model_dump_json()).roles == UNLABELLED

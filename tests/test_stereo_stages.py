@@ -12,6 +12,7 @@ import dataclasses
 import pytest
 
 from callinsights.ai import openai_client
+from callinsights.role_certainty import SURE_CERTAINTY, UNLABELLED, certainty_of, margin_of
 from callinsights.settings import Settings
 from callinsights.stages import merge_transcript, split_audio, transcribe_chunk
 from callinsights.stages.transcribe_chunk import chunk_transcript_name
@@ -91,6 +92,27 @@ def test_merge_interleaves_the_channels_with_speakers(store, settings, agent_cha
     right = "agent" if agent == "right" else "customer"
     assert transcript.segments[0].speaker == right
     assert all(w.speaker == s.speaker for s in transcript.segments for w in s.words)
+    roles = transcript.roles
+    if agent_channel == "auto":  # 7 points to 4 ("Hi Megan" reads as a company): unsure
+        assert (roles.source, roles.rule) == ("channels-auto", "auto")
+        assert roles.margin == margin_of(out["roles_rule"]) == 3
+        assert roles.certainty == certainty_of(3) < SURE_CERTAINTY and not roles.sure
+    else:
+        assert (roles.source, roles.certainty, roles.sure) == ("channels-setting", 1.0, True)
+    assert "roles" not in out  # the blob says it; the activity's answer keeps its 2.1 shape
+
+
+def test_merge_marks_a_close_auto_decision_unsure_and_mono_unlabelled(store, settings):
+    chunks = [_write_chunk(store, settings, "merge-close", 0, "left", [(0.0, "Okay, go on.")]),
+              _write_chunk(store, settings, "merge-close", 1, "right", [(2.0, "Right, sure.")])]
+    out = merge_transcript(store, settings, {"call_id": "merge-close", "chunks": chunks})
+    transcript = _merged(store, settings, out)
+    assert transcript.roles.source == "channels-auto" and transcript.roles.margin <= 1
+    assert not transcript.roles.sure and transcript.roles.certainty < SURE_CERTAINTY
+    assert all(s.speaker for s in transcript.segments)  # the guess stays, marked unsure
+    mono = [_write_chunk(store, settings, "merge-mono", 0, None, [(0.0, "Hello there.")])]
+    out = merge_transcript(store, settings, {"call_id": "merge-mono", "chunks": mono})
+    assert _merged(store, settings, out).roles == UNLABELLED
 
 
 @pytest.fixture(scope="module")

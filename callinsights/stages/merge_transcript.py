@@ -14,6 +14,7 @@ from callinsights.blobs import BlobStore
 from callinsights.channels import CHANNEL_NAMES
 from callinsights.merge import ChunkTranscript, interleave, merge_chunks
 from callinsights.redaction import redact_transcript
+from callinsights.role_certainty import UNLABELLED, from_decision
 from callinsights.roles import decide_agent_channel, roles_of
 from callinsights.settings import Settings
 from callinsights.stages.transcribe_chunk import chunk_transcript_name
@@ -32,6 +33,9 @@ def merge_transcript(store: BlobStore, settings: Settings, input: dict) -> dict:
     the call comes from its stored chunk transcript. A stereo call's channels are merged apart,
     the agent's channel is chosen (`AGENT_CHANNEL`, `roles`), and their sentences interleaved
     with `speaker` on every segment and word; the output then says `agent_channel` and why.
+    The blob's `roles` says where the labels come from and how sure they are
+    (`callinsights.role_certainty`); the output's shape is unchanged (enrich reads `roles`
+    from the blob), so the orchestration's history and replay are as in version 2.1.
     """
     call_id = input["call_id"]
     duration = input.get("duration")
@@ -51,11 +55,12 @@ def merge_transcript(store: BlobStore, settings: Settings, input: dict) -> dict:
         speakers = roles_of(agent)
         order = sorted(CHANNEL_NAMES, key=lambda n: n != agent)  # the agent first on a tie
         merged = interleave([(speakers[n], sides[n]) for n in order], call_id=call_id,
-                            duration=duration)
+                            duration=duration).model_copy(update={"roles": from_decision(why)})
         roles = {"agent_channel": agent, "roles_rule": why}
     else:  # mono (a stereo call missing a channel's chunks would be a bug: merged as mono)
         merged = merge_chunks([p for pieces in by_channel.values() for p in pieces],
-                              call_id=call_id, duration=duration)
+                              call_id=call_id, duration=duration
+                              ).model_copy(update={"roles": UNLABELLED})
     if settings.redact_pii:  # again on the whole timeline: a number may cross a chunk's cut
         merged = redact_transcript(merged)
     name = transcript_name(call_id)

@@ -21,7 +21,7 @@ from callinsights.merge import interleave
 from callinsights.search import MAX_TERM, search_keys
 from callinsights.settings import Settings
 from callinsights.stages.merge_transcript import transcript_name
-from callinsights.transcript import Transcript
+from callinsights.transcript import Roles, Transcript
 from tests import test_calls_on_devhost
 from tests.browser.review_page import NARROW, ReviewPage
 from tests.test_calls_on_devhost import (
@@ -64,14 +64,16 @@ def test_a_running_call_shows_its_progress_and_its_end_without_a_reload(host, re
 
 def test_a_stereo_call_shows_who_says_each_line(host, review, azurite):
     """A transcript with speakers (as a stereo call's merge writes it): each line is labelled
-    Agent or Customer; a mono transcript's lines carry no label."""
+    Agent or Customer, and the page says where the labels come from and how sure they are."""
     call_id = start(host, fresh_id("speakers"), {**AWAITING, "deadline": "2099-01-01T00:00:00Z"})
     agent = Transcript(segments=[segment(0.0, "Thanks for calling Northwind, this is Megan."),
                                  segment(6.0, "Where is the shop?")])
     customer = Transcript(segments=[segment(3.0, "Hi, my name is Dana Whitfield."),
                                     segment(8.0, "In Boise.")])
     merged = interleave([("agent", agent), ("customer", customer)], call_id=call_id,
-                        duration=10.0)
+                        duration=10.0).model_copy(update={"roles": Roles(
+                            source="channels-auto", certainty=0.5, sure=False, rule="auto",
+                            margin=0)})
     BlobStore(azurite).write_bytes(Settings().transcripts_container, transcript_name(call_id),
                                    merged.model_dump_json().encode())
     review.page.get_by_role("button", name="Refresh").click()
@@ -79,6 +81,8 @@ def test_a_stereo_call_shows_who_says_each_line(host, review, azurite):
     labels = review.page.locator("#transcript li .speaker")
     expect(labels).to_have_text(["Agent", "Customer", "Agent", "Customer"])
     expect(review.page.locator("#transcript li .speaker.customer").first).to_be_visible()
+    expect(review.page.locator("#transcript-message")).to_contain_text(
+        "speakers: from channels (auto, unsure")  # a close decision: shown, not relied on
     assert not review.errors
     finish(host, call_id)
 

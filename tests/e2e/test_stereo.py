@@ -1,12 +1,13 @@
 """A two-channel call through the whole local stack: speakers from the channels, kept in the
-stored transcript, and the agent's introduced name never taken as the customer's; the same call
-mixed to one channel still completes.
+stored transcript with how sure they are (`roles`), and the agent's introduced name never taken
+as the customer's; the same call mixed to one channel still completes, its speakers unknown.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from callinsights.role_certainty import SURE_CERTAINTY, UNLABELLED, certainty_of
 from stack.session import LocalStack
 from tests.e2e.helpers import settle, value
 from tests.matching import correct, heard
@@ -38,8 +39,13 @@ def test_stereo_call_carries_speakers_and_keeps_the_names_apart(stack, audio_dir
     assert (meta["channels"], meta["channel_layout"], meta["agent_channel"]) == \
         (2, "stereo", "right")
     assert meta["chunks"] == 2  # one per channel
+    roles = meta["roles"]  # as sure as the measured share right at its margin says
+    assert (roles["source"], roles["rule"]) == ("channels-auto", "auto")
+    assert roles["certainty"] == certainty_of(roles["margin"])
+    assert roles["sure"] == (roles["certainty"] >= SURE_CERTAINTY)
 
     body = _transcript(stack, sub.call_id)
+    assert body["roles"] == roles
     segments = body["segments"]
     assert segments and all(s["speaker"] in {"agent", "customer"} for s in segments)
     assert all(w["speaker"] == s["speaker"] for s in segments for w in s["words"])
@@ -68,7 +74,9 @@ def test_the_same_call_mixed_to_mono_completes(stack, audio_dir):
     assert record["metadata"]["agent_channel"] is None
     assert "turns" not in record["transcript"]
     assert heard("Daniel Colorado", record["transcript"]["text"])
-    segments = _transcript(stack, sub.call_id)["segments"]
+    body = _transcript(stack, sub.call_id)
+    segments = body["segments"]
     assert segments and all(s["speaker"] is None for s in segments)
+    assert body["roles"] == record["metadata"]["roles"] == UNLABELLED.model_dump()
     name = value(record, "customer_name")
     assert not heard(AGENT_NAME, name or ""), f"the agent's name taken: {name}"

@@ -32,6 +32,16 @@
         el("span", { class: "text" }, words)));
   }
 
+  /** Where the speaker labels come from, and whether the app relied on them (`roles`). */
+  function speakersNote(roles, segments) {
+    const labelled = segments.some((s) => s.speaker);
+    if (!labelled) return "speakers unknown";
+    if (!roles) return "speakers: from channels";
+    if (roles.source === "channels-setting") return "speakers: from channels (setting)";
+    const how = roles.sure ? "sure" : "unsure: labels are a guess, not relied on";
+    return `speakers: from channels (auto, ${how})`;
+  }
+
   /** Mark every quote's words; `fields` maps a field name to its evidence. */
   function markQuotes(quotes) {
     for (const word of $("transcript").querySelectorAll(".w")) {
@@ -113,8 +123,8 @@
       }
       state.segments = answer.body.segments;
       $("transcript").replaceChildren(...state.segments.map(line));
-      $("transcript-message").textContent = state.segments.length ? "" :
-        "The recording has no speech.";
+      $("transcript-message").textContent = state.segments.length ?
+        speakersNote(answer.body.roles, state.segments) : "The recording has no speech.";
     },
     reset() {
       state.callId = null;
