@@ -3,10 +3,14 @@
 On the scripted app (tests/apps/calls), which serves the app's own `POST /api/reextractions`
 over a scripted `reextract_call` (it holds each run until `Finish`), with real Azurite and the
 SQLite records store; stored calls as `test_review_page_actions.stored_call` leaves them. Each
-test has its own call dates, so the batches of one test never reach the calls of another.
+test has its own call dates, so the batches of one test never reach the calls of another, and
+deletes its calls after (the app's own delete), so no later host's blob trigger finds their
+recordings in the shared Azurite and starts them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Route, expect
@@ -14,7 +18,7 @@ from playwright.sync_api import Route, expect
 from api.review_page import BATCH_PAGE
 from tests import test_calls_on_devhost
 from tests.browser import test_review_page_states
-from tests.browser.review_page import ReviewPage
+from tests.browser.review_page import NARROW, ReviewPage
 from tests.browser.test_review_page_actions import stored_call
 from tests.test_calls_on_devhost import fresh_id, record
 
@@ -24,6 +28,24 @@ host = test_calls_on_devhost.host  # the scripted app's host, for this module
 review = test_review_page_states.review  # a reviewer's tab on it, signed in with the key
 BATCH_ROUTE = "/api/reextractions"
 NO_TRANSCRIPT = "the call has no stored merged transcript"
+
+
+@pytest.fixture
+def calls(host, azurite) -> Iterator[Callable[[str, str], tuple[str, str]]]:
+    """`calls(tag, call_date)`: a stored call as `stored_call` makes it, deleted after the
+    test with its recording, transcript, record and runs."""
+    made: list[str] = []
+
+    def make(tag: str, call_date: str) -> tuple[str, str]:
+        call_id, file = stored_call(host, azurite, tag, call_date)
+        made.append(call_id)
+        return call_id, file
+
+    yield make
+    for call_id in made:
+        code, body = test_calls_on_devhost.get(host, f"/api/calls/{call_id}?force=true",
+                                               key=True, method="DELETE")
+        assert code == 200, body
 
 
 def untranscribed_call(host, tag: str, call_date: str) -> tuple[str, str]:
@@ -63,12 +85,11 @@ def get_status(host, call_id: str) -> str:
 
 
 def test_a_batch_posts_the_queues_dates_page_after_page_and_lists_what_it_skipped(
-        host, azurite, review):
+        host, calls, review):
     dates = {"from": "2031-03-01", "to": "2031-03-03"}
-    stored = [stored_call(host, azurite, f"batch{n}", "2031-03-02")
-              for n in range(BATCH_PAGE + 1)]
+    stored = [calls(f"batch{n}", "2031-03-02") for n in range(BATCH_PAGE + 1)]
     bare, bare_file = untranscribed_call(host, "bare", "2031-03-01")  # the oldest: page 2
-    outside, _ = stored_call(host, azurite, "outside", "2031-03-05")
+    outside, _ = calls("outside", "2031-03-05")
     searched(review, dates, [call_id for call_id, _ in stored] + [bare])
 
     review.batch_button().click()
@@ -93,6 +114,8 @@ def test_a_batch_posts_the_queues_dates_page_after_page_and_lists_what_it_skippe
     expect(review.batch_button()).to_be_enabled()
     expect(review.cell(stored[0][0], "Status")).to_have_text("Running")  # refreshed: live
     review.screenshot("batch-summary")
+    review.page.set_viewport_size(NARROW)
+    assert not review.overflows_horizontally()  # the bar and the summary wrap at 400 px
     assert get_status(host, outside) == "Completed"  # another date: not extracted again
     assert not review.errors
 
@@ -146,11 +169,11 @@ def test_a_batch_request_that_never_reaches_the_app_is_reported(host, review):
     expect(review.batch_button()).to_be_enabled()  # free to try again
 
 
-def test_stop_ends_the_batch_after_the_current_page(host, azurite, review):
+def test_stop_ends_the_batch_after_the_current_page(host, calls, review):
     """The first page is held back until Stop was clicked (the route still answers it): the
     batch ends with that page, and no second page is asked for."""
     day = {"from": "2031-06-01", "to": "2031-06-01"}
-    stored = [stored_call(host, azurite, f"stop{n}", day["from"]) for n in range(BATCH_PAGE + 1)]
+    stored = [calls(f"stop{n}", day["from"]) for n in range(BATCH_PAGE + 1)]
     searched(review, day, [call_id for call_id, _ in stored])
     held: list[Route] = []
 
