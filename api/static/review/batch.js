@@ -42,8 +42,8 @@
     state.batch = batchOf(filters);
     $("batch-range").textContent = `This extracts ${rangeText(state.batch)} again.`;
     $("batch-status-note").textContent = filters.status && !state.batch.status ?
-      `The status filter (${filters.status}) does not apply: only Completed and Rejected ` +
-      "calls are extracted again, and this takes both." : "";
+      `The status filter (${filters.status}) does not apply: only ` +
+      `${listed(R.config.batch_statuses)} calls are extracted again, and this takes both.` : "";
     const ignored = Object.keys(IGNORED).filter((name) => filters[name]);
     $("batch-ignored").textContent = ignored.length ? `The ${listed(ignored.map((name) =>
       IGNORED[name]))} filter${ignored.length > 1 ? "s do" : " does"} not narrow it: the ` +
