@@ -11,7 +11,7 @@
 - `GET /api/review/assets/{name}`: the page's scripts and styles (`api/static/review/`), behind
   `api.auth.DATA`; so are all the data routes the page calls (`api.calls`, `api.call_media`,
   `api.call_fields`, and the lifecycle routes `api.call_reextract`, `api.call_reprocess`,
-  `api.call_delete`). A wrong key therefore loads nothing.
+  `api.call_delete`, `api.reextract_batch`). A wrong key therefore loads nothing.
 The page is plain HTML, CSS and JavaScript: no CDN, no build step. Docs: docs/review-page.md.
 """
 
@@ -26,6 +26,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api.auth import DATA
+from api.reextract_batch import BATCH_STATUSES
 from callinsights.schema import (
     AGENT_FIELDS,
     CURRENCIES,
@@ -45,13 +46,15 @@ STATIC = Path(__file__).resolve().parent / "static" / "review"
 SHELL = "index.html"
 # The page's code in load order, and what each is served as; nothing else is served.
 ASSETS = {"review.css": "text/css", "format.js": "text/javascript",
-          "api.js": "text/javascript", "queue.js": "text/javascript",
+          "api.js": "text/javascript", "dialog.js": "text/javascript",
+          "queue.js": "text/javascript", "batch.js": "text/javascript",
           "transcript.js": "text/javascript", "decide.js": "text/javascript",
           "actions.js": "text/javascript", "call.js": "text/javascript",
           "main.js": "text/javascript"}
 LIST_FIELDS = ("products_of_interest",)
 BUDGET_FIELDS = ("budget",)
 EASY_AUTH_LOGIN = "/.auth/login/aad"
+BATCH_PAGE = 10  # records per request of the queue's batch re-extraction: progress, Stop
 
 
 def static_text(name: str) -> str:
@@ -64,6 +67,8 @@ def page_config(settings: Settings, easy_auth: bool) -> dict:
     return {"auth": "easyauth" if easy_auth else "functionkey",
             "assets": list(ASSETS), "fields": FIELD_NAMES,
             "statuses": [status.value for status in CallStatus],
+            "batch_statuses": [status.value for status in BATCH_STATUSES],
+            "batch_page": BATCH_PAGE,
             "descriptions": {name: text for name, (_, text) in LEAD_FIELDS.items()},
             "reviewed": list(REVIEWED_FIELDS), "agent": sorted(AGENT_FIELDS),
             "ungrounded": sorted(UNGROUNDED_FIELDS), "list_fields": list(LIST_FIELDS),

@@ -10,6 +10,7 @@ import pytest
 
 from api.call_fields import extracted_fields
 from api.call_media import ByteRange, Unsatisfiable, audio_type, requested_range
+from api.reextract_batch import MAX_BATCH_PAGE
 from api.review_page import page_config, script_json
 from callinsights import review, status
 from callinsights.schema import CURRENCIES, FIELD_NAMES
@@ -95,6 +96,8 @@ def test_the_page_config_comes_from_the_schema_and_is_safe_in_a_script():
     assert config["fields"] == FIELD_NAMES and config["currencies"] == list(CURRENCIES)
     assert config["auth"] == "easyauth" and config["threshold"] == 0.6
     assert config["search_max"] == MAX_TERM  # the search inputs' maxlength: the route's limit
+    assert config["batch_statuses"] == ["Completed", "Rejected"]  # the batch route's statuses
+    assert 1 <= config["batch_page"] <= MAX_BATCH_PAGE
     assert set(config["search_texts"]) == {"customer", "city", "product"}
     text = script_json({"x": "</script><!--&"})
     assert "<" not in text and ">" not in text and json.loads(text) == {"x": "</script><!--&"}

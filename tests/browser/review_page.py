@@ -7,6 +7,7 @@ when `SCREENSHOTS=1` is set (`make screenshots`), so an ordinary test run change
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -45,8 +46,14 @@ class ReviewPage:
         self.origin = origin
         self.errors: list[str] = []
         self.requests: list[tuple[str, str]] = []  # (method, URL) of every request it sent
+        self.posts: list[tuple[str, str | None]] = []  # (URL, body) of every POST it sent
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", lambda request: self.requests.append((request.method, request.url)))
+        page.on("request", self._sending)
+
+    def _sending(self, request) -> None:
+        self.requests.append((request.method, request.url))
+        if request.method == "POST":
+            self.posts.append((request.url, request.post_data))
 
     @property
     def url(self) -> str:
@@ -108,6 +115,24 @@ class ReviewPage:
     def sent(self, method: str, path_part: str) -> list[str]:
         """The URLs of the requests with this method whose URL holds `path_part`."""
         return [url for m, url in self.requests if m == method and path_part in url]
+
+    def posted(self, path_part: str) -> list:
+        """The JSON bodies of the POSTs whose URL holds `path_part`, in the order sent."""
+        return [json.loads(body or "null") for url, body in self.posts if path_part in url]
+
+    # -- the batch re-extraction ------------------------------------------------------------
+
+    def batch_button(self) -> Locator:
+        return self.page.get_by_role("button", name="Extract matching calls again…")
+
+    def batch_dialog(self) -> Locator:
+        return self.page.get_by_role("dialog", name="Extract matching calls again?")
+
+    def batch_progress(self) -> Locator:
+        return self.page.locator("#batch-progress")
+
+    def batch_skipped(self) -> Locator:
+        return self.page.locator("#batch-skipped li")
 
     # -- a call -----------------------------------------------------------------------------
 

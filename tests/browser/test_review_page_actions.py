@@ -30,15 +30,17 @@ review = test_review_page_states.review  # a reviewer's tab on it, signed in wit
 LATER = "2099-01-01T00:00:00Z"
 
 
-def stored_call(host: Host, azurite: str, tag: str) -> tuple[str, str]:
+def stored_call(host: Host, azurite: str, tag: str, call_date: str = "2026-01-05"
+                ) -> tuple[str, str]:
     """(call id, file) of a Completed call as a run leaves it: record, recording, transcript."""
     settings, store = Settings(), BlobStore(azurite)
     content = f"recording {tag} {datetime.now(UTC).isoformat()}".encode()
     call_id = call_id_from_digest(digest_of_bytes(content))
     file = f"{tag}-{call_id[:6]}.wav"
     transcript = {"blob": transcript_name(call_id), "text": "hello there", "words": 2}
-    host.records.upsert({**record(call_id), "transcript": transcript,
-                         "metadata": {"blob_name": file, "container": settings.calls_container}})
+    host.records.upsert({**record(call_id, call_date=call_date), "transcript": transcript,
+                         "metadata": {"blob_name": file, "container": settings.calls_container,
+                                      "uploaded_at": f"{call_date}T09:00:00Z"}})
     # the record first: the blob trigger finds the call done and starts nothing
     store.write_bytes(settings.calls_container, file, content)
     store.write_bytes(settings.transcripts_container, transcript["blob"], b"{}")

@@ -8,9 +8,8 @@
   const $ = (id) => document.getElementById(id);
   const LIVE = new Set(["Pending", "Running", "AwaitingApproval"]);
   const BUTTONS = ["reextract-button", "reprocess-button", "delete-button", "delete-confirm"];
-  const SENT = "sent";  // the dialog's return value once its request went out
 
-  const state = { doc: null, busy: false, force: false };
+  const state = { doc: null, busy: false, force: false, dialog: null };
 
   const live = () => Boolean(state.doc && LIVE.has(state.doc.status));
   const nameOf = (doc) => doc.file || doc.call_id;
@@ -28,10 +27,10 @@
     state.busy = true;
     enable();
     try {
-      return await request();
+      return await api.settle(request);
     } catch (error) {
       if (error instanceof R.Refused) return null;
-      return { status: 0, body: { error: `the request did not reach the app (${error.message})` } };
+      throw error;
     } finally {
       state.busy = false;
       enable();
@@ -74,16 +73,14 @@
     $("delete-running").textContent = state.force ?
       `It is ${doc.status}: its run is stopped first.` : "";
     $("delete-confirm").textContent = state.force ? "Stop and delete" : "Delete";
-    $("delete-dialog").returnValue = "";
-    $("delete-dialog").showModal();
-    $("delete-cancel").focus();  // the safe choice first
+    state.dialog.open();
   }
 
   async function confirmDelete() {
     const doc = state.doc;
     const answer = await send(() => api.remove(doc.call_id, state.force));
     if (answer === null && state.busy) return;  // a second click while the first is out
-    $("delete-dialog").close(SENT);
+    state.dialog.sent();
     if (!answer) return;
     if (answer.status !== 200) { refused("Delete", answer); return; }
     R.queue.notify(`Call “${nameOf(doc)}” deleted.`);
@@ -94,11 +91,8 @@
     $("reextract-button").addEventListener("click", reextract);
     $("reprocess-button").addEventListener("click", reprocess);
     $("delete-button").addEventListener("click", askToDelete);
-    $("delete-confirm").addEventListener("click", confirmDelete);
-    $("delete-cancel").addEventListener("click", () => $("delete-dialog").close());
-    $("delete-dialog").addEventListener("close", () => {  // Cancel or Escape: nothing sent
-      if ($("delete-dialog").returnValue !== SENT) $("delete-button").focus();
-    });
+    state.dialog = R.dialog.confirmation({ dialog: "delete-dialog", cancel: "delete-cancel",
+      confirm: "delete-confirm", opener: "delete-button" }, confirmDelete);
   }
 
   R.actions = {
@@ -107,7 +101,7 @@
     show(doc) {
       state.doc = doc;
       $("call-actions").hidden = !doc;
-      if (!doc && $("delete-dialog").open) $("delete-dialog").close();
+      if (!doc) state.dialog.dismiss();
       enable();
     },
   };

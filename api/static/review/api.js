@@ -35,10 +35,22 @@
     return text ? `?${text}` : "";
   }
 
+  /** The answer, or {status: 0} with the reason when the request did not reach the app;
+      `Refused` (signed out) still throws. */
+  async function settle(request) {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof Refused) throw error;
+      return { status: 0, body: { error: `the request did not reach the app (${error.message})` } };
+    }
+  }
+
   const path = (id, tail = "") => `/calls/${encodeURIComponent(id)}${tail}`;
 
   R.Refused = Refused;
   R.api = {
+    settle,
     /** A page of the listing; `filters` are its query parameters (status, customer, ...). */
     list: (filters, limit, continuation) =>
       request("GET", `/calls${query({ ...filters, limit: String(limit), continuation })}`),
@@ -48,6 +60,8 @@
     decide: (id, decision) => request("POST", path(id, "/approval"), decision),
     reextract: (id) => request("POST", path(id, "/reextract")),
     reprocess: (id) => request("POST", path(id, "/reprocess")),
+    /** A page of the batch re-extraction: the range first, then `{continuation}`. */
+    reextractAll: (body) => request("POST", "/reextractions", body),
     remove: (id, force) => request("DELETE", path(id, query({ force: force ? "true" : "" }))),
     /** The recording's URL for an audio element, which cannot send headers: `?code=`. */
     audioUrl(id) {

@@ -84,12 +84,14 @@
   R.suspend = () => {
     stopPolling();
     R.actions.show(null);  // no dialog left open over the key form
+    R.batch.dismiss();
     showView(null);
     $("forget-key").hidden = true;
     $("session-note").textContent = "";
   };
 
   R.queue.setUp();
+  R.batch.setUp();
   R.transcript.setUp();
   R.decide.setUp();
   R.actions.setUp();

@@ -15,8 +15,10 @@
   const FILTERS = ["status", "customer", "city", "product", "flagged", "from", "to"];
   const CHANGE_APPLIES = ["status", "flagged"];  // the others on Enter or Search
 
+  // `notice`: a message for the next route; `shown`: the one kept over this route's refreshes;
+  // `files`: the file name of each call the tables have listed (for the batch's summary).
   const state = { filters: {}, route: "#/", pages: 1, continuation: null, rendering: 0,
-    notice: null, shown: null };
+    notice: null, shown: null, files: new Map() };
 
   const input = (name) => $(`${name}-filter`);
 
@@ -113,6 +115,7 @@
 
   /** Replace a table's rows, keeping the keyboard focus on the same call's link. */
   function fill(tableId, emptyId, calls) {
+    for (const call of calls) if (call.file) state.files.set(call.call_id, call.file);
     const focused = document.activeElement && document.activeElement.dataset &&
       document.activeElement.dataset.callId;
     $(tableId).tBodies[0].replaceChildren(...calls.map(row));
@@ -179,7 +182,7 @@
         state.continuation = recent.continuation;
         $("recent-more").hidden = !recent.continuation;
       }
-      say(state.shown || "", state.shown ? "ok" : "");
+      say(state.shown ? state.shown.text : "", state.shown ? state.shown.kind : "");
     } catch (error) {
       if (error instanceof R.Refused || !current()) return;
       if (error.status === 400) {  // a filter the listing refuses: no stale rows under it
@@ -231,6 +234,15 @@
     },
     refresh: () => render(),
     /** A message for the queue's next showing ("Call … deleted"). */
-    notify(text) { state.notice = text; },
+    notify(text) { state.notice = { text, kind: "ok" }; },
+    /** A message shown now and kept until the route changes (empty text: none). */
+    tell(text, kind) {
+      state.shown = text ? { text, kind } : null;
+      say(text, text ? kind : "");
+    },
+    /** The filters the queue shows (the route's), a copy. */
+    filters: () => ({ ...state.filters }),
+    /** The file name of a call the queue has listed, else null. */
+    fileOf: (callId) => state.files.get(callId) || null,
   };
 })(window.CallReview);

@@ -1,10 +1,11 @@
 """Test app: the real routes, starter and purge of call insights over a scripted `process_call`.
 
-The HTTP routes (the lifecycle ones too: delete, re-extract, reprocess), the blob trigger and
-the purge are the app's own blueprints. `process_call` and `reextract_call` are replaced by an
-orchestration that publishes the custom status its input names (else its first stage) and then
-waits for a `Finish` event (whose payload becomes its output, or its failure with
-`{"fail": reason}`), so a test can put calls in any state without audio or models.
+The HTTP routes (the lifecycle ones too: delete, re-extract, reprocess, the batch
+re-extraction), the blob trigger and the purge are the app's own blueprints. `process_call` and
+`reextract_call` are replaced by an orchestration that publishes the custom status its input
+names (else its first stage) and then waits for a `Finish` event (whose payload becomes its
+output, or its failure with `{"fail": reason}`), so a test can put calls in any state without
+audio or models.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from api import (
     call_reprocess,
     calls,
     purge,
+    reextract_batch,
     review_page,
 )
 
@@ -36,6 +38,7 @@ app.register_functions(review_page.bp)
 app.register_functions(call_delete.bp)
 app.register_functions(call_reextract.bp)
 app.register_functions(call_reprocess.bp)
+app.register_functions(reextract_batch.bp)
 
 FINISH_EVENT = "Finish"
 
