@@ -33,10 +33,12 @@ def reextraction_input(record: dict, policy: dict, instance_id: str) -> dict:
         **stored_call_input(record, policy),
         "reextraction": {
             "instance_id": instance_id,
-            "audio": {k: meta.get(k) for k in ("duration", "sample_rate", "channels", "format",
-                                               "codec", "chunks")},
-            "transcript": {k: transcript.get(k) for k in ("blob", "duration", "language",
-                                                          "words")}},
+            "audio": {**{k: meta.get(k) for k in ("duration", "sample_rate", "channels",
+                                                  "format", "codec", "chunks")},
+                      "layout": meta.get("channel_layout")},
+            "transcript": {**{k: transcript.get(k) for k in ("blob", "duration", "language",
+                                                             "words")},
+                           "agent_channel": meta.get("agent_channel")}},
     }
 
 

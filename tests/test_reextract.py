@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callinsights import extractions
+from callinsights import extractions, records
 from callinsights.call_ids import is_call_id, reextraction_id
 from orchestrators.reextract_call import reextract_call, reextraction_input
 from orchestrators.versions import ORCHESTRATION_VERSION
@@ -75,3 +75,14 @@ def test_history_moves_the_previous_extraction_down_with_its_fields():
     assert [e["instance_id"] for e in extractions.history(third, replaced)] == [
         third["instance_id"], INSTANCE, CALL_ID]
     assert extractions.history(current, None) == [current]
+
+
+def test_a_stereo_calls_layout_and_agent_channel_survive_a_reextraction():
+    stereo = {**RECORD, "metadata": {**RECORD["metadata"], "channels": 2,
+                                     "channel_layout": "stereo", "agent_channel": "left"}}
+    again = reextraction_input(stereo, POLICY, INSTANCE)["reextraction"]
+    meta = records.metadata(call=stereo["metadata"], audio=again["audio"],
+                            transcript=again["transcript"], processed_at="2026-01-06T00:00:00Z",
+                            stage_seconds={}, models={}, usage=None)
+    assert (meta["channels"], meta["channel_layout"], meta["agent_channel"]) == (
+        2, "stereo", "left")
