@@ -110,6 +110,19 @@ def test_delete_after_confirming_goes_back_to_the_queue_and_the_call_is_gone(
     assert not review.errors
 
 
+def test_a_call_opened_from_a_search_goes_back_to_that_search(host, azurite, review):
+    call_id, file = stored_call(host, azurite, "searched", call_date="2031-05-05")
+    review.open("#/?from=2031-05-05&to=2031-05-05")
+    review.open_call(call_id)
+    back = review.page.locator("#back-link")
+    expect(back).to_have_attribute("href", "#/?from=2031-05-05&to=2031-05-05")
+    review.action("Delete call").click()
+    review.delete_dialog().get_by_role("button", name="Delete", exact=True).click()
+    expect(review.queue_message()).to_have_text(f"Call “{file}” deleted.")
+    assert review.page.evaluate("location.hash") == "#/?from=2031-05-05&to=2031-05-05"
+    expect(review.page.locator("#from-filter")).to_have_value("2031-05-05")
+
+
 def test_cancel_or_escape_in_the_dialog_sends_nothing(host, azurite, review):
     call_id, _ = stored_call(host, azurite, "kept")
     opened(review, call_id)

@@ -84,7 +84,7 @@
     if (!answer) return;
     if (answer.status !== 200) { refused("Delete", answer); return; }
     R.queue.notify(`Call “${nameOf(doc)}” deleted.`);
-    location.hash = "#/";
+    location.hash = R.queue.route();  // back to the search the reviewer came from
   }
 
   function setUp() {

@@ -51,6 +51,7 @@
     try {
       if (call) {
         showView("call-view");
+        $("back-link").href = R.queue.route();  // the queue as it was searched
         if (moved) $("call-title").focus();
         await R.call.show(call[1]);
         poll(R.call.refresh, R.call.interval);

@@ -240,6 +240,8 @@
       state.shown = text ? { text, kind } : null;
       say(text, text ? kind : "");
     },
+    /** The queue's last route with its search (`#/?city=Boise`): where a call view goes back. */
+    route: () => state.route,
     /** The filters the queue shows (the route's), a copy. */
     filters: () => ({ ...state.filters }),
     /** The file name of a call the queue has listed, else null. */
