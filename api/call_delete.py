@@ -56,7 +56,7 @@ async def delete_call(req: func.HttpRequest, client: df.DurableOrchestrationClie
 
     settings = Settings.from_env()
     store, repository = BlobStore(settings.storage_connection), _repository()
-    stored = repository.get(call_id)
+    stored = repository.get(call_id) if running else found  # a stopped run may have stored
     first_input = run_input(runs[0][1]) if runs and runs[0][0] == call_id else {}
     recordings = deletion.recording_blobs(settings, first_input,
                                           stored.record if stored else None)
