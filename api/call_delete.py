@@ -21,7 +21,7 @@ import azure.functions as func
 
 from api.auth import DATA
 from api.call_runs import live, runs_of, terminate_and_wait
-from api.calls import _repository, bad_call_id, problem, respond
+from api.calls import _repository, bad_call_id, busy, problem, respond
 from callinsights import deletion
 from callinsights.settings import Settings
 from callinsights.status import run_input
@@ -45,9 +45,9 @@ async def delete_call(req: func.HttpRequest, client: df.DurableOrchestrationClie
     found = _repository().get(call_id)
     runs = await runs_of(client, call_id, found.record if found else None, every=True)
     running = live(runs)
-    if running and not force:
-        return problem(409, f"call {call_id} is still running or awaiting approval; pass "
-                            "force=true to terminate and delete it", running=running)
+    if not force and (refused := busy(call_id, runs, "; pass force=true to terminate and "
+                                                    "delete it")) is not None:
+        return refused
     still = await terminate_and_wait(client, running, TERMINATE_REASON) if running else []
     if still:
         return problem(503, f"call {call_id} did not stop in time; try again", running=still)

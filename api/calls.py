@@ -60,6 +60,25 @@ def bad_call_id(req: func.HttpRequest) -> func.HttpResponse | None:
                         "SHA-256)")
 
 
+FINISHING_RETRY_SECONDS = 2
+
+
+def busy(call_id: str, runs: list[tuple[str, dict]], hint: str = "") -> func.HttpResponse | None:
+    """The 409 for a call with a live run (`running: [ids]`, `reason`), or None when none is.
+    A run that has failed and is only storing its failure ends in a moment: its refusal says so
+    and carries `Retry-After`."""
+    running = live(runs)
+    if not running:
+        return None
+    states = dict(runs)
+    if all(status.finishing_failure(states[i]) for i in running):
+        body = {"error": f"call {call_id} failed and is storing its failure record; try again in "
+                         "a moment", "reason": "storing its failure", "running": running}
+        return respond(409, body, headers={"Retry-After": str(FINISHING_RETRY_SECONDS)})
+    return problem(409, f"call {call_id} is still running or awaiting approval{hint}",
+                   reason="still running", running=running)
+
+
 async def idle_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
                     ) -> tuple[func.HttpResponse | None, list[tuple[str, dict]], dict | None]:
     """(the refusal, None when the request may go on; the call's runs; its stored record) for a
@@ -70,10 +89,7 @@ async def idle_call(req: func.HttpRequest, client: df.DurableOrchestrationClient
     call_id = req.route_params["call_id"]
     record = stored_record(call_id)
     runs = await runs_of(client, call_id, record)
-    if running := live(runs):
-        return problem(409, f"call {call_id} is still running or awaiting approval",
-                       running=running), runs, record
-    return None, runs, record
+    return busy(call_id, runs), runs, record
 
 
 def call_url(req: func.HttpRequest, call_id: str) -> str:

@@ -51,15 +51,23 @@ def _error(durable: dict, record: dict | None) -> str:
     return str(output or "the orchestration failed")
 
 
+def finishing_failure(durable: dict | None) -> bool:
+    """The run has failed and is only storing its failure record: it reports Failed, but its
+    instance is still live for a moment (the orchestrator publishes the failure first)."""
+    return bool(durable) and _runtime(durable) in ACTIVE_RUNTIMES and \
+        _custom(durable).get("stage") == "failed"
+
+
 def _call_status(durable: dict, record: dict | None) -> CallStatus:
     runtime = _runtime(durable)
-    stage = _custom(durable).get("stage")
     if runtime == "Pending":
         return CallStatus.PENDING
+    if finishing_failure(durable):
+        return CallStatus.FAILED
     if runtime in ACTIVE_RUNTIMES:
-        if stage == "awaiting_approval":
+        if _custom(durable).get("stage") == "awaiting_approval":
             return CallStatus.AWAITING_APPROVAL
-        return CallStatus.FAILED if stage == "failed" else CallStatus.RUNNING
+        return CallStatus.RUNNING
     if runtime in ENDED_BADLY_RUNTIMES:
         return CallStatus.FAILED
     if record and record.get("status"):

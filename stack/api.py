@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 TERMINAL = frozenset({"Completed", "Rejected", "Failed"})
@@ -22,6 +22,7 @@ SETTLED = TERMINAL | {"AwaitingApproval"}  # where `process` stops waiting
 class Response:
     status: int
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class CallsApi:
@@ -45,9 +46,9 @@ class CallsApi:
                                      headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return Response(resp.status, _decode(resp.read()))
+                return Response(resp.status, _decode(resp.read()), dict(resp.headers))
         except urllib.error.HTTPError as err:
-            return Response(err.code, _decode(err.read()))
+            return Response(err.code, _decode(err.read()), dict(err.headers))
 
     def status(self, call_id: str) -> dict | None:
         """The call's status document, or None while the host does not know the call (404)."""

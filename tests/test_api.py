@@ -378,3 +378,40 @@ def test_a_purged_call_starts_again_only_if_its_record_failed(loop, backend, sto
                                                 "status": stored})
     upload(loop, backend, b"purged bytes")
     assert len(backend.starts) == starts
+
+
+# -- 409 while a run is live (reextract, reprocess, delete) --
+FAILING = {"stage": "failed", "failed_stage": "splitting", "error": "not audio"}
+
+
+def start_again(loop, backend, route: str) -> func.HttpResponse:
+    from api import call_delete, call_reextract, call_reprocess
+
+    function = {"reextract": call_reextract.reextract_call_route,
+                "reprocess": call_reprocess.reprocess_call,
+                "delete": call_delete.delete_call}[route]
+    method, path = ("DELETE", f"calls/{CALL_ID}") if route == "delete" else \
+        ("POST", f"calls/{CALL_ID}/{route}")
+    return call(loop, function, backend, req=request(method, path, route={"call_id": CALL_ID}))
+
+
+@pytest.mark.parametrize("route", ["reextract", "reprocess", "delete"])
+def test_a_live_run_is_409_with_its_reason(loop, backend, route):
+    backend.add(CALL_ID, "Running", {"stage": "transcribing"})
+    response = start_again(loop, backend, route)
+    body = payload(response)
+    assert response.status_code == 409 and body["reason"] == "still running", body
+    assert body["running"] == [CALL_ID] and "Retry-After" not in response.headers
+    assert backend.starts == []
+
+
+@pytest.mark.parametrize("route", ["reextract", "reprocess", "delete"])
+def test_a_run_storing_its_failure_is_409_with_retry_after(loop, backend, route):
+    """The status already says Failed (published before the failure record is stored), so a
+    client that acts on it at once is told to retry in a moment, not that the call runs."""
+    backend.add(CALL_ID, "Running", FAILING)
+    assert payload(get_call(loop, backend))["status"] == "Failed"
+    response = start_again(loop, backend, route)
+    body = payload(response)
+    assert response.status_code == 409 and body["reason"] == "storing its failure", body
+    assert int(response.headers["Retry-After"]) > 0 and backend.starts == []
