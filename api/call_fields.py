@@ -71,8 +71,8 @@ async def get_call_fields(req: func.HttpRequest, client: df.DurableOrchestration
     if (refused := DATA.refusal(req) or bad_call_id(req)) is not None:
         return refused
     call_id = req.route_params["call_id"]
-    record = stored_record(call_id)
-    instance_id, durable = await speaking_run(client, call_id, record)
+    instance_id, durable, record = await speaking_run(client, call_id,
+                                                      lambda: stored_record(call_id))
     runtime = runtime_of(durable)
     if runtime in LIVE_RUNTIMES:
         fields = extracted_fields(await run_history(client, instance_id))

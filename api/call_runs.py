@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import azure.durable_functions as df
 
@@ -75,15 +76,22 @@ def next_reextraction(call_id: str, runs: list[tuple[str, dict]], record: dict |
 
 
 async def speaking_run(client: df.DurableOrchestrationClient, call_id: str,
-                       record: dict | None = None) -> tuple[str, dict | None]:
-    """(instance id, status JSON with input) of the run that speaks for the call: a live
-    re-extraction (only the newest can be: one starts only when none is live), else the first
-    run (None when its history is gone)."""
+                       stored: Callable[[], dict | None]
+                       ) -> tuple[str, dict | None, dict | None]:
+    """(instance id, status JSON with input, the stored record) of the run that speaks for the
+    call. A live first run speaks without a read of the record (`stored` is not called; the
+    record is None): no re-extraction can be live beside it, one starts only when no run is.
+    Otherwise the record says where re-extractions start, and a live one speaks (only the
+    newest can be); else the first run (None when its history is gone)."""
+    first = await instance_status(client, call_id, show_input=True)
+    if runtime_of(first) in LIVE_RUNTIMES:
+        return call_id, first, None
+    record = stored()
     found = await reextractions(client, call_id, record)
     if found and runtime_of(found[-1][1]) in LIVE_RUNTIMES:
         instance_id = found[-1][0]
-        return instance_id, await instance_status(client, instance_id, show_input=True)
-    return call_id, await instance_status(client, call_id, show_input=True)
+        return instance_id, await instance_status(client, instance_id, show_input=True), record
+    return call_id, first, record
 
 
 def base_call_id(instance_id: str) -> str:

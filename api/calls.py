@@ -117,8 +117,8 @@ async def current_run_status(client: df.DurableOrchestrationClient, call_id: str
                              ) -> tuple[str, dict | None]:
     """(instance id speaking for the call, the call status JSON); the record answers once the
     run has ended. A live re-extraction speaks for its call (`api.call_runs.speaking_run`)."""
-    record = stored_record(call_id)  # where the call's live runs can be (call_runs)
-    instance_id, durable = await speaking_run(client, call_id, record)  # with file, upload time
+    instance_id, durable, record = await speaking_run(  # with file, upload time
+        client, call_id, lambda: stored_record(call_id))
     running = runtime_of(durable) in status.LIVE_RUNTIMES
     body = status.call_status(durable, None if running else record)
     if body is not None:

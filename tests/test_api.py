@@ -415,3 +415,14 @@ def test_a_run_storing_its_failure_is_409_with_retry_after(loop, backend, route)
     body = payload(response)
     assert response.status_code == 409 and body["reason"] == "storing its failure", body
     assert int(response.headers["Retry-After"]) > 0 and backend.starts == []
+
+
+def test_a_live_first_run_is_answered_without_reading_the_record(loop, backend, monkeypatch):
+    """Polls of a running call cost one instance status: nothing else of the call can be live."""
+    def unread(call_id):
+        raise AssertionError("the record was read for a live first run")
+
+    monkeypatch.setattr(calls, "stored_record", unread)
+    backend.add(CALL_ID, "Running", {"stage": "transcribing", "chunks_total": 3})
+    body = payload(get_call(loop, backend))
+    assert body["status"] == "Running" and body["stage"] == "transcribing"
