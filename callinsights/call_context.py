@@ -21,6 +21,7 @@ from callinsights.transcript_lines import Line, split_lines
 
 OPENING_LINES = 3
 ADDRESSING = {"speaking", "talking", "chatting", "connect", "meet", "speak", "talk"}
+HAILS = {"hi", "hello", "hey", "dear"}
 SALUTATIONS = {"morning", "afternoon", "evening", "day", "thank", "thanks", "you", "for"}
 GREETING_GOES_ON = {"this", "how", "my", "speaking", "what", "who", "can", "i", "its", "good"}
 RESPONSES = {"hi", "hello", "hey", "yes", "yeah", "yep", "thanks", "thank", "good", "oh", "um",
@@ -155,6 +156,11 @@ def _capital_run(doc: TimedWords, i: int, end: int) -> int:
     return j
 
 
+def _hailed(doc: TimedWords, i: int) -> bool:
+    """Word i is the name right after a hail ("Hi Megan", "Hello Dana"): a person greeted."""
+    return i > 0 and doc.norm[i - 1] in HAILS and doc.raw[i - 1][-1] not in ",.?!;:"
+
+
 def _organisation_words(doc: TimedWords, lines: Sequence[Line], agent: set[int]) -> set[int]:
     """Word indices inside organisation names: org-word runs anywhere, greetings' companies."""
     inside: set[int] = set()
@@ -178,13 +184,15 @@ def _organisation_words(doc: TimedWords, lines: Sequence[Line], agent: set[int])
                 if i < line.end and is_capitalized(doc, i):
                     inside.update(range(i, _capital_run(doc, i, line.end)))
         # "Summit Roofing, this is Tyler", "Good afternoon, Harbor Payroll, this is Nina": a
-        # capitalised run closed by a comma before the greeting goes on names the company
+        # capitalised run closed by a comma before the greeting goes on names the company;
+        # after "Hi"/"Hello" with no comma between ("Hi Megan, this is Dan") it is the person
+        # greeted
         i = line.first
         while i < line.end:
             if is_capitalized(doc, i) and doc.norm[i] not in NOT_NAMES | SALUTATIONS:
                 run_end = _capital_run(doc, i, line.end)
                 if run_end < line.end and doc.raw[run_end - 1].endswith(",") \
-                        and doc.norm[run_end] in GREETING_GOES_ON:
+                        and doc.norm[run_end] in GREETING_GOES_ON and not _hailed(doc, i):
                     inside.update(range(i, run_end))
                 i = max(run_end, i + 1)
             else:

@@ -93,10 +93,10 @@ def test_merge_interleaves_the_channels_with_speakers(store, settings, agent_cha
     assert transcript.segments[0].speaker == right
     assert all(w.speaker == s.speaker for s in transcript.segments for w in s.words)
     roles = transcript.roles
-    if agent_channel == "auto":  # 7 points to 4 ("Hi Megan" reads as a company): unsure
+    if agent_channel == "auto":  # 7 points to 1 ("Hi Megan" is the person greeted): sure
         assert (roles.source, roles.rule) == ("channels-auto", "auto")
-        assert roles.margin == margin_of(out["roles_rule"]) == 3
-        assert roles.certainty == certainty_of(3) < SURE_CERTAINTY and not roles.sure
+        assert roles.margin == margin_of(out["roles_rule"]) == 6
+        assert roles.certainty == certainty_of(6) >= SURE_CERTAINTY and roles.sure
     else:
         assert (roles.source, roles.certainty, roles.sure) == ("channels-setting", 1.0, True)
     assert "roles" not in out  # the blob says it; the activity's answer keeps its 2.1 shape

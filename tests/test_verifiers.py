@@ -66,6 +66,18 @@ def test_the_customers_name_after_the_greeting_stands(roles: bool) -> None:
 
 
 @BOTH
+def test_the_customer_greeted_by_name_in_an_outbound_opening_is_no_company(roles: bool) -> None:
+    """"Hi Megan, this is Tyler from ...": the name after "Hi" is the person greeted (the
+    customer, on an outbound call), not a company's name closed by a comma."""
+    ctx = context([["A", "Hi Megan, this is Tyler from Summit Roofing."],
+                   ["C", "Oh hi Tyler, yes, we still want the new roof."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Megan", "Hi Megan")
+    assert verdict.value == "Megan" and "company_name" not in _checks(verdict)
+    company = _verify(ctx, "agent_company", "Summit Roofing", "Summit Roofing")
+    assert company.value == "Summit Roofing"
+
+
+@BOTH
 def test_a_full_name_given_late_is_grounded_word_by_word(roles: bool) -> None:
     ctx = context([["A", "Thanks for calling, this is Dana."],
                    ["C", "Hi, it's Sam. I'm after a quote for a fence."],
