@@ -8,6 +8,7 @@ One `df.DFApp`; each module registers its own `df.Blueprint` (durable blueprints
 - `api.calls`: `GET /api/calls/{id}/status` (public), `GET /api/calls/{id}`, `GET /api/calls`,
   `POST /api/calls/{id}/approval` (customer data, behind `api.auth`);
 - `api.purge`: a daily timer purging durable history of calls stored long ago;
+- `api.backfill`: a daily timer giving records stored before search keys existed their keys;
 - `api.call_media`, `api.call_fields`, `api.review_page`: the review page (`GET /api/review`)
   and the keyed routes it plays and reads a call from (recording, transcript, all fields);
 - `api.call_delete`: `DELETE /api/calls/{id}`, a call removed everywhere (blobs, record,
@@ -34,6 +35,7 @@ from activities import (
     transcribe_chunk,
 )
 from api import (
+    backfill,
     blob_trigger,
     call_delete,
     call_fields,
@@ -61,6 +63,7 @@ app.register_functions(store.bp)
 app.register_functions(record_failure.bp)
 app.register_functions(calls.bp)
 app.register_functions(purge.bp)
+app.register_functions(backfill.bp)
 app.register_functions(call_media.bp)
 app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)

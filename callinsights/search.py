@@ -63,6 +63,11 @@ def search_keys(fields: Mapping[str, dict] | None, flagged: Iterable[str] | None
             "flagged": bool(list(flagged or []))}
 
 
+def record_search_keys(record: Mapping) -> dict:
+    """The `search` keys a stored record should carry (what `build_record` writes)."""
+    return search_keys(record.get("extraction"), (record.get("review") or {}).get("flagged"))
+
+
 @dataclass(frozen=True)
 class RecordSearch:
     """What a list request searches for, folded as the keys are; every part optional."""

@@ -185,3 +185,41 @@ def test_a_search_pages_without_gaps(repo: CallRepository):
         if after is None:
             break
     assert seen == ["p4", "p3", "p2", "p1", "p0"]
+
+
+def test_records_without_search_keys_are_backfilled_once(repo: CallRepository):
+    """Records stored before `search` keys existed get them; a record rewritten between the
+    read and the write keeps what its writer stored."""
+    from callinsights.search_backfill import backfill_search_keys
+
+    fields = {"customer_name": {"value": "Dana Whitfield"}, "city": {"value": "Duluth"}}
+    repo.create(record("old1", extraction=fields, review={"flagged": ["budget"]}))
+    repo.create(record("old2"))
+    repo.create(record("new1", search=search_keys(fields, [])))
+    assert {r.record["id"] for r in repo.without_search_keys()} == {"old1", "old2"}
+    report = backfill_search_keys(repo)
+    assert (report.updated, report.changed_meanwhile) == (2, 0)
+    assert repo.without_search_keys() == [] and backfill_search_keys(repo).updated == 0
+    found, _ = repo.page(search=RecordSearch(customer="whitfield", flagged=True))
+    assert [r["id"] for r in found] == ["old1"]
+    assert repo.get("old2").record["search"]["customer"] == "dana"
+
+
+def test_a_backfill_leaves_a_record_rewritten_meanwhile(repo: CallRepository):
+    from callinsights.search_backfill import backfill_search_keys
+
+    repo.create(record("raced"))
+
+    class Racing:  # the record is rewritten between the backfill's read and its write
+        def __getattr__(self, name):
+            return getattr(repo, name)
+
+        def without_search_keys(self, limit: int = 100):
+            found = repo.without_search_keys(limit)
+            for stored in found:
+                repo.replace({**stored.record, "status": "Rejected"}, stored.etag)
+            return found
+
+    report = backfill_search_keys(Racing(), limit=1)
+    assert (report.updated, report.changed_meanwhile) == (0, 1)
+    assert repo.get("raced").record["status"] == "Rejected"

@@ -79,6 +79,10 @@ class CallRepository(Protocol):
         """How many records `page` walks with these filters (a batch's progress)."""
         ...
 
+    def without_search_keys(self, limit: int = 100) -> list[StoredRecord]:
+        """Up to `limit` records stored before records carried `search` keys (the backfill)."""
+        ...
+
 
 class RepositoryBase(ABC):
     """The shared `upsert` over each backend's create / replace / get."""

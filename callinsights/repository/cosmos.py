@@ -150,6 +150,17 @@ class CosmosRepository(RepositoryBase):
                                                parameters=params,
                                                enable_cross_partition_query=True))
 
+    def without_search_keys(self, limit: int = 100) -> list[StoredRecord]:
+        items = self._container.query_items(
+            "SELECT * FROM c WHERE NOT IS_DEFINED(c.search)", enable_cross_partition_query=True,
+            max_item_count=limit)
+        found = []
+        for item in items:
+            found.append(self._stored(item))
+            if len(found) >= limit:
+                break
+        return found
+
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
         clauses, params = _filters(status, date_from, date_to)

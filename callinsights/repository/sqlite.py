@@ -124,6 +124,12 @@ class SqliteRepository(RepositoryBase):
         with self._connect() as db:
             return db.execute(f"SELECT COUNT(*) FROM records {where}", params).fetchone()[0]
 
+    def without_search_keys(self, limit: int = 100) -> list[StoredRecord]:
+        with self._connect() as db:
+            rows = db.execute("SELECT body, etag FROM records WHERE json_type(body, '$.search') "
+                              "IS NULL LIMIT ?", (limit,)).fetchall()
+        return [StoredRecord(json.loads(body), etag) for body, etag in rows]
+
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:
         clauses, params = _filters(status, date_from, date_to)

@@ -16,6 +16,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from api import (
+    backfill,
     blob_trigger,
     call_delete,
     call_fields,
@@ -32,6 +33,7 @@ app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(blob_trigger.bp)
 app.register_functions(calls.bp)
 app.register_functions(purge.bp)
+app.register_functions(backfill.bp)
 app.register_functions(call_media.bp)
 app.register_functions(call_fields.bp)
 app.register_functions(review_page.bp)
