@@ -295,18 +295,23 @@ def test_purge_keeps_what_finished_after_the_cutoff(host):
     assert host.store.get_instance(call_id) is not None
 
 
+def run_timer(host: Host, name: str) -> None:
+    """Azure's way to run a timer function now: POST /admin/functions/{name}, master key."""
+    request = urllib.request.Request(f"{host.origin}/admin/functions/{name}",
+                                     data=b'{"input": ""}', method="POST", headers={
+                                         "x-functions-key": MASTER_KEY,
+                                         "content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 202
+
+
 def test_the_purge_timer_runs_through_the_admin_api(host):
     """Azure's way to run a timer function now: POST /admin/functions/{name} with the master key."""
     call_id = start(host, fresh_id("timer"))
     finish(host, call_id, {"status": "Completed"})
     host.records.upsert(record(call_id))
     asyncio.run(asyncio.sleep(1.5))  # HISTORY_RETENTION_DAYS is about a second here
-    request = urllib.request.Request(f"{host.origin}/admin/functions/purge_history",
-                                     data=b'{"input": ""}', method="POST", headers={
-                                         "x-functions-key": MASTER_KEY,
-                                         "content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 202
+    run_timer(host, "purge_history")
     wait_until_gone = datetime.now(UTC) + timedelta(seconds=30)
     while host.store.get_instance(call_id) is not None:
         assert datetime.now(UTC) < wait_until_gone, "the timer never purged the call"
@@ -326,12 +331,7 @@ def test_the_backfill_timer_gives_old_records_their_search_keys(host):
                                              "city": {"value": "Duluth"}}}
     host.records.upsert(old)
     assert call_id not in listed(host, customer="whitfield")
-    request = urllib.request.Request(f"{host.origin}/admin/functions/backfill_search",
-                                     data=b'{"input": ""}', method="POST", headers={
-                                         "x-functions-key": MASTER_KEY,
-                                         "content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 202
+    run_timer(host, "backfill_search")
     deadline = datetime.now(UTC) + timedelta(seconds=30)
     while "search" not in host.records.get(call_id).record:
         assert datetime.now(UTC) < deadline, "the timer never wrote the keys"
