@@ -22,6 +22,7 @@ from callinsights.transcript_lines import Line, split_lines
 OPENING_LINES = 3
 ADDRESSING = {"speaking", "talking", "chatting", "connect", "meet", "speak", "talk"}
 HAILS = {"hi", "hello", "hey", "dear"}
+ASKING_FOR = {("is", "this"), ("is", "that"), ("it", "this")}  # "is this Ingrid Solberg?"
 SALUTATIONS = {"morning", "afternoon", "evening", "day", "thank", "thanks", "you", "for"}
 GREETING_GOES_ON = {"this", "how", "my", "speaking", "what", "who", "can", "i", "its", "good"}
 RESPONSES = {"hi", "hello", "hey", "yes", "yeah", "yep", "thanks", "thank", "good", "oh", "um",
@@ -156,9 +157,15 @@ def _capital_run(doc: TimedWords, i: int, end: int) -> int:
     return j
 
 
-def _hailed(doc: TimedWords, i: int) -> bool:
-    """Word i is the name right after a hail ("Hi Megan", "Hello Dana"): a person greeted."""
-    return i > 0 and doc.norm[i - 1] in HAILS and doc.raw[i - 1][-1] not in ",.?!;:"
+def _addressed(doc: TimedWords, i: int) -> bool:
+    """Word i starts the name of the person spoken to: right after a hail with no comma
+    ("Hi Megan", "Hello Dana") or a question for them ("is this Ingrid Solberg, this is...",
+    "am I speaking with Ana")."""
+    if i == 0 or doc.raw[i - 1][-1] in ",.?!;:":
+        return False
+    two_before = tuple(doc.norm[max(0, i - 2):i])
+    return doc.norm[i - 1] in HAILS or two_before in ASKING_FOR or (
+        len(two_before) == 2 and two_before[0] in ADDRESSING and two_before[1] in {"with", "to"})
 
 
 def _organisation_words(doc: TimedWords, lines: Sequence[Line], agent: set[int]) -> set[int]:
@@ -185,14 +192,14 @@ def _organisation_words(doc: TimedWords, lines: Sequence[Line], agent: set[int])
                     inside.update(range(i, _capital_run(doc, i, line.end)))
         # "Summit Roofing, this is Tyler", "Good afternoon, Harbor Payroll, this is Nina": a
         # capitalised run closed by a comma before the greeting goes on names the company;
-        # after "Hi"/"Hello" with no comma between ("Hi Megan, this is Dan") it is the person
-        # greeted
+        # the person spoken to ("Hi Megan, this is Dan", "is this Ingrid Solberg, this is
+        # Marissa from ...") is not
         i = line.first
         while i < line.end:
             if is_capitalized(doc, i) and doc.norm[i] not in NOT_NAMES | SALUTATIONS:
                 run_end = _capital_run(doc, i, line.end)
                 if run_end < line.end and doc.raw[run_end - 1].endswith(",") \
-                        and doc.norm[run_end] in GREETING_GOES_ON and not _hailed(doc, i):
+                        and doc.norm[run_end] in GREETING_GOES_ON and not _addressed(doc, i):
                     inside.update(range(i, run_end))
                 i = max(run_end, i + 1)
             else:

@@ -49,7 +49,7 @@ def test_a_place_is_not_the_customers_name(roles: bool, value: str) -> None:
 
 
 def test_the_company_is_not_the_agents_name() -> None:
-    ctx = context([["A", "Clearview Windows, how can I help?"],
+    ctx = context([["A", "Clearview Windows, Dana speaking, how can I help?"],
                    ["C", "Hi, I need replacement windows."]], roles=False)
     verdict = _verify(ctx, "agent_name", "Clearview Windows", agent_company="Clearview Windows")
     assert verdict.value is None and _checks(verdict) == {"not_a_name": "dropped"}
@@ -75,6 +75,31 @@ def test_the_customer_greeted_by_name_in_an_outbound_opening_is_no_company(roles
     assert verdict.value == "Megan" and "company_name" not in _checks(verdict)
     company = _verify(ctx, "agent_company", "Summit Roofing", "Summit Roofing")
     assert company.value == "Summit Roofing"
+
+
+@BOTH
+def test_the_customer_asked_for_by_name_is_no_company(roles: bool) -> None:
+    ctx = context([["A", "Hello, is this Ingrid Solberg, this is Marissa from Guardian Home "
+                         "Security."],
+                   ["C", "Yes, this is Ingrid."]], roles=roles)
+    verdict = _verify(ctx, "customer_name", "Ingrid Solberg", "Ingrid Solberg")
+    assert verdict.value == "Ingrid Solberg" and "company_name" not in _checks(verdict)
+
+
+@BOTH
+def test_an_agent_name_the_agent_never_says_does_not_drop_the_customers(roles: bool) -> None:
+    """The agent gives only the company; the model answers the customer's own introduction as
+    the agent's name too. That agent name is dropped, and the customer's name stands."""
+    ctx = context([["A", "Thanks for calling Ledgerly Sales, how can I help?"],
+                   ["C", "Hi, I'm Rohan Deshpande, I run a freight company."]], roles=roles)
+    agent = _verify(ctx, "agent_name", "Rohan")
+    assert agent.value is None and _checks(agent) == {"not_agent_side": "dropped"}
+    verdict = _verify(ctx, "customer_name", "Rohan Deshpande", "Rohan Deshpande",
+                      agent_name="Rohan")
+    assert verdict.value == "Rohan Deshpande" and "agent_name" not in _checks(verdict)
+    said = context([["A", "Thanks for calling Ledgerly Sales, this is Dana."],
+                    ["C", "Hi Dana, I'm Rohan."]], roles=roles)
+    assert _verify(said, "agent_name", "Dana").value == "Dana"
 
 
 @BOTH

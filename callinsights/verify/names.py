@@ -42,7 +42,8 @@ def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
     if _is_place(verdict.value, answer):
         return verdict.drop("place", f"{verdict.value!r} is a place, not a person")
     agent = answer.get("agent_name")
-    if agent and agent.value and same_words(agent.value, verdict.value):
+    if agent and agent.value and same_words(agent.value, verdict.value) \
+            and agent_says(ctx, agent.value):
         return verdict.drop("agent_name", f"{verdict.value!r} is the agent's own name")
     if parts[0] in ctx.agent_names and not _customer_introduces(ctx, verdict):
         return verdict.drop("agent_name", f"{parts[0].title()} is the agent's name "
@@ -112,14 +113,30 @@ def _customer_introduces(ctx: CallContext, verdict: Verdict) -> bool:
                 and ctx.speaker_of(mention.first) == "customer")
 
 
+AGENT_NAME_SIMILARITY = 0.8  # the model's spelling of a name the transcript has
+
+
+def agent_says(ctx: CallContext, name: str) -> bool:
+    """The name's first word is said on the agent's side: the agent's lines, or without roles
+    the opening. A model that answers the customer's "Hi, I'm Rohan" as the agent's name (the
+    agent gave none) is not believed: it would drop the customer's own name."""
+    parts = norm_words(name)
+    return bool(parts) and any(
+        ctx.is_agent_word(i) and word_similarity(word, parts[0]) >= AGENT_NAME_SIMILARITY
+        for i, word in enumerate(ctx.doc.norm))
+
+
 def verify_agent_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
-    """The agent's name is a person's: not the company they answer for ("Clearview Windows")."""
+    """The agent's name is a person's: not the company they answer for ("Clearview Windows"),
+    and said on the agent's side."""
     verdict = Verdict(raw.value)
     company = answer.get("agent_company")
     if verdict.value and ((company and company.value and same_words(company.value, verdict.value))
                           or not norm_words(verdict.value)
                           or norm_words(verdict.value)[0] in NOT_PERSON):
         return verdict.drop("not_a_name", f"{verdict.value!r} is not the agent's name")
+    if verdict.value and not agent_says(ctx, verdict.value):
+        return verdict.drop("not_agent_side", f"the agent's side does not say {verdict.value!r}")
     return verdict
 
 
