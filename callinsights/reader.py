@@ -20,11 +20,11 @@ from callinsights.call_context import (
     is_capitalized,
 )
 from callinsights.gazetteer import REGION_ABBREVIATIONS, REGIONS
-from callinsights.money import amounts, resolve_dollars
+from callinsights.money import resolve_dollars
 from callinsights.places_text import place_key
 from callinsights.text_match import word_similarity, words
 from callinsights.times import is_time_expression, promises
-from callinsights.verify.budget import SPEND_WORDS, not_budget_cue
+from callinsights.verify.budget import stated_budget
 
 REGION_KEYS = {place_key(n) for n in REGIONS} | {place_key(a) for a in REGION_ABBREVIATIONS}
 WHEN_WORDS = {"when", "timeline", "timeframe", "soon", "date"}
@@ -82,12 +82,10 @@ def _place(ctx: CallContext) -> tuple[str | None, str | None]:
 
 
 def _budget(ctx: CallContext) -> tuple[float | None, str | None]:
-    for line in _customer_lines(ctx):
-        for amount in amounts(ctx.doc, line.first, line.end):
-            before = set(ctx.doc.norm[max(line.first, amount.first - 4):amount.first])
-            if amount.is_money and SPEND_WORDS & before and not not_budget_cue(ctx, amount):
-                return amount.value, resolve_dollars(amount.currency, ctx.countries)
-    return None, None
+    amount = stated_budget(ctx)
+    if amount is None:
+        return None, None
+    return amount.value, resolve_dollars(amount.currency, ctx.countries)
 
 
 def _timeline(ctx: CallContext) -> str | None:

@@ -279,6 +279,32 @@ def test_a_quoted_package_price_is_not_the_budget() -> None:
     assert "not_a_budget" in _checks(verdict)
 
 
+@BOTH
+def test_a_price_the_model_took_gives_way_to_what_the_customer_can_spend(roles: bool) -> None:
+    ctx = context([["A", "Thanks for calling Beacon Alarms, this is Gwen."],
+                   ["C", "Hi Gwen, we want six cameras for the shop."],
+                   ["A", "That package with monitoring is 45 a month after a $900 install."],
+                   ["C", "The install is fine. I'd like to keep the monitoring around $40 a "
+                         "month."]], roles=roles)
+    verdict = _verify(ctx, "budget", {"amount": 900, "currency": "USD", "period": "total",
+                                      "min": None, "max": None}, "$900 install")
+    assert verdict.value["amount"] == 40 and verdict.value["period"] == "month"
+    assert _checks(verdict) == {"spend_stated": "corrected", "period": "corrected"}
+    said = _verify(ctx, "budget", {"amount": 40, "currency": "USD", "period": "month",
+                                   "min": None, "max": None}, "around $40")
+    assert said.value["amount"] == 40 and "spend_stated" not in _checks(said)
+
+
+@BOTH
+def test_the_stated_budget_follows_a_correction_on_the_next_line(roles: bool) -> None:
+    from callinsights.verify.budget import stated_budget
+
+    ctx = context([["A", "Thanks for calling Southern Cross Insurance, this is Brody."],
+                   ["C", "I want to spend no more than $1,500 a year."],
+                   ["C", "Sorry, I mean $1,200."]], roles=roles)
+    assert stated_budget(ctx).value == 1200
+
+
 def test_bare_dollars_follow_a_town_only_one_country_has() -> None:
     ctx = context([["C", "We're in Fremantle and can spend 60 dollars a week."]])
     answer = {"budget": raw("budget", {"amount": 60, "currency": "USD", "period": "week",

@@ -12,13 +12,19 @@ from __future__ import annotations
 import math
 
 from callinsights.call_context import CallContext
-from callinsights.evidence import find_amount
+from callinsights.evidence import Mention, find_amount
 from callinsights.gazetteer import REGIONS
 from callinsights.model_answer import RawField
-from callinsights.money import Amount, resolve_dollars
+from callinsights.money import Amount, amounts, resolve_dollars
 from callinsights.places_text import place_key
 from callinsights.towns import places_named
-from callinsights.verify.common import Verdict, corrected_after, customer_said
+from callinsights.verify.common import (
+    CORRECTION_REACH,
+    CORRECTIONS,
+    Verdict,
+    corrected_after,
+    customer_said,
+)
 
 REGION_COUNTRY = {place_key(name): country for name, (country, _) in REGIONS.items()}
 CUE_BEFORE = 6  # words before the amount where a cue counts
@@ -68,6 +74,52 @@ def not_budget_cue(ctx: CallContext, amount: Amount) -> str | None:
     return None
 
 
+SPEND_REACH = 4  # words before an amount where a spending word makes it a budget
+
+
+def spends(ctx: CallContext, amount: Amount) -> bool:
+    """A spending word is said right before the amount, in its line ("hoping to stay under")."""
+    line = ctx.line_of(amount.first)
+    lo = max(line.first if line else 0, amount.first - SPEND_REACH)
+    return bool(SPEND_WORDS & set(ctx.doc.norm[lo:amount.first]))
+
+
+def stated_budget(ctx: CallContext) -> Amount | None:
+    """The first sum of money the customer's side states with a spending word before it, that
+    no cue makes a price or a balance ("I was hoping to keep it around $40 a month")."""
+    for line in ctx.lines:
+        if line.number in ctx.agent_lines:
+            continue
+        for amount in amounts(ctx.doc, line.first, line.end):
+            if amount.is_money and spends(ctx, amount) and not not_budget_cue(ctx, amount):
+                return _corrected_next(ctx, line.number) or amount
+    return None
+
+
+def _corrected_next(ctx: CallContext, number: int) -> Amount | None:
+    """The amount of the next line when it opens with a correction ("Sorry, I mean $1,200")."""
+    following = next((line for line in ctx.lines if line.number == number + 1), None)
+    if following is None or following.number in ctx.agent_lines:
+        return None
+    opening = ctx.doc.norm[following.first:following.first + CORRECTION_REACH]
+    if not any(opening[i:i + len(cue)] == list(cue) for cue in CORRECTIONS
+               for i in range(len(opening))):
+        return None
+    return next(iter(amounts(ctx.doc, following.first, following.end)), None)
+
+
+def _stated_instead(ctx: CallContext, said: Amount) -> Amount | None:
+    """The amount the customer says they can spend, when the model's amount is not that one
+    and has no spending word of its own (the agent's "the install is about 550" before the
+    customer's "I was hoping to stay under $600")."""
+    if spends(ctx, said):
+        return None
+    stated = stated_budget(ctx)
+    if stated is None or math.isclose(stated.value, said.value, rel_tol=0.01):
+        return None
+    return stated
+
+
 def verify_budget(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
     verdict = Verdict(raw.value)
     if raw.value is None:
@@ -78,8 +130,14 @@ def verify_budget(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) 
     mention = find_amount(ctx, amount, raw.line)
     if mention is None or mention.amount is None:
         return verdict.drop("amount_not_said", f"the call never says {amount:,.0f}")
-    verdict.mention = mention
     said = mention.amount
+    if (stated := _stated_instead(ctx, said)) is not None:
+        verdict.correct("spend_stated", "the customer says what they can spend: "
+                        f"{ctx.doc.text(stated.first, stated.end)!r}",
+                        {**raw.value, "amount": stated.value, "min": None, "max": None,
+                         "period": "total"})
+        mention, said = Mention(stated.first, stated.end, 1.0, False, stated), stated
+    verdict.mention = mention
     cue = not_budget_cue(ctx, said)
     if cue:
         verdict.doubt("not_a_budget", f"the words around {ctx.doc.text(said.first, said.end)!r} "
