@@ -9,6 +9,8 @@ only when `COSMOS_VERIFY_TLS=false` (the test server's self-signed certificate).
 
 from __future__ import annotations
 
+from itertools import islice
+
 from azure.core import MatchConditions
 from azure.cosmos import ContainerProxy, CosmosClient, PartitionKey
 from azure.cosmos.exceptions import (
@@ -154,12 +156,7 @@ class CosmosRepository(RepositoryBase):
         items = self._container.query_items(
             "SELECT * FROM c WHERE NOT IS_DEFINED(c.search)", enable_cross_partition_query=True,
             max_item_count=limit)
-        found = []
-        for item in items:
-            found.append(self._stored(item))
-            if len(found) >= limit:
-                break
-        return found
+        return [self._stored(item) for item in islice(items, limit)]
 
     def query(self, *, status: str | None = None, date_from: str | None = None,
               date_to: str | None = None, limit: int = 100) -> list[dict]:

@@ -20,9 +20,9 @@ from callinsights.places_text import place_key
 from callinsights.towns import places_named
 from callinsights.verify.common import (
     CORRECTION_REACH,
-    CORRECTIONS,
     Verdict,
     corrected_after,
+    correction_end,
     customer_said,
 )
 
@@ -101,9 +101,7 @@ def _corrected_next(ctx: CallContext, number: int) -> Amount | None:
     following = next((line for line in ctx.lines if line.number == number + 1), None)
     if following is None or following.number in ctx.agent_lines:
         return None
-    opening = ctx.doc.norm[following.first:following.first + CORRECTION_REACH]
-    if not any(opening[i:i + len(cue)] == list(cue) for cue in CORRECTIONS
-               for i in range(len(opening))):
+    if correction_end(ctx.doc.norm[following.first:following.first + CORRECTION_REACH]) is None:
         return None
     return next(iter(amounts(ctx.doc, following.first, following.end)), None)
 

@@ -102,17 +102,20 @@ CORRECTIONS = [("actually",), ("sorry",), ("i", "mean"), ("no", "wait"), ("scrat
 CORRECTION_REACH = 5  # words after the value where a correction may start
 
 
+def correction_end(words: list[str]) -> int | None:
+    """Where the earliest correction cue in `words` ends ("sorry, I mean ..."), or None."""
+    ends = [i + len(cue) for cue in CORRECTIONS for i in range(len(words) - len(cue) + 1)
+            if words[i:i + len(cue)] == list(cue)]
+    return min(ends, default=None)
+
+
 def corrected_after(ctx: CallContext, mention: Mention) -> bool:
     """The speaker takes the value back right after saying it ("Dallas, well actually Plano",
     "fifteen thousand, sorry, twelve"): a correction cue, then a replacement, in the same line."""
     line = ctx.line_of(mention.first)
     end = line.end if line else len(ctx.doc)
-    after = ctx.doc.norm[mention.end:min(end, mention.end + CORRECTION_REACH)]
-    for cue in CORRECTIONS:
-        for i in range(len(after) - len(cue) + 1):
-            if after[i:i + len(cue)] == list(cue) and mention.end + i + len(cue) < end:
-                return True
-    return False
+    cue_end = correction_end(ctx.doc.norm[mention.end:min(end, mention.end + CORRECTION_REACH)])
+    return cue_end is not None and mention.end + cue_end < end
 
 
 def is_org_mention(ctx: CallContext, mention: Mention) -> bool:

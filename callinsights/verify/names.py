@@ -122,8 +122,9 @@ def agent_says(ctx: CallContext, name: str) -> bool:
     agent gave none) is not believed: it would drop the customer's own name."""
     parts = norm_words(name)
     return bool(parts) and any(
-        ctx.is_agent_word(i) and word_similarity(word, parts[0]) >= AGENT_NAME_SIMILARITY
-        for i, word in enumerate(ctx.doc.norm))
+        word_similarity(word, parts[0]) >= AGENT_NAME_SIMILARITY
+        for line in ctx.lines if line.number in ctx.agent_lines
+        for word in ctx.doc.norm[line.first:line.end])
 
 
 def verify_agent_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
