@@ -57,8 +57,8 @@ SCRIPT_SETS = {"frozen": DATA / "frozen_calls.json", "calibration": DATA / "cali
 FIT_SETS = ("calibration", "tuning")
 REPORT_SETS = ("fixtures", "frozen")
 VARIANTS = {
-    "plain": extraction.Options(verify=False, second_reading=False, fill_dropped=False),
-    "verified": extraction.Options(verify=True, second_reading=False, fill_dropped=False),
+    "plain": extraction.Options(verify=False, second_reading=False, fill_empty=False),
+    "verified": extraction.Options(verify=True, second_reading=False, fill_empty=False),
     "full": extraction.Options(verify=True, second_reading=True),
 }
 

@@ -98,7 +98,8 @@ class Options:
 
     verify: bool = True
     second_reading: bool = True
-    fill_dropped: bool = True  # a value a verifier dropped is replaced by the second reading's
+    # a value a verifier dropped, or one the model left empty, becomes the second reading's
+    fill_empty: bool = True
     calibrator: calibration.Calibrator | None = None  # None: the shipped one
 
 
@@ -119,8 +120,8 @@ def _signals(raw: RawField, verdict: Verdict, ctx: CallContext, agreement: int
 
 def _fill_from_reading(verdict: Verdict, raw: RawField, ctx: CallContext,
                        reading: reader.Reading, answer: dict[str, RawField]) -> None:
-    """The model's value could not be right; the second reading's, checked the same way, takes
-    its place (marked, so its confidence is the reader's, not the model's)."""
+    """The model's value could not be right, or it gave none; the second reading's, checked the
+    same way, takes its place (marked, so its confidence is the reader's, not the model's)."""
     value = reader.value_of(raw.name, reading)
     if value is None:
         return
@@ -159,7 +160,7 @@ def analyse(replies: Sequence[Reply], transcript: Transcript,
                                           else Verdict(raw.value))
                 continue
             verdict = verify_field(raw, ctx, answer) if options.verify else Verdict(raw.value)
-            if options.fill_dropped and verdict.dropped and verdict.value in (None, []):
+            if options.fill_empty and verdict.value in (None, []):
                 _fill_from_reading(verdict, raw, ctx, reading, answer)
             agreement = reader.agreement(name, verdict.value, reading)
             signals = _signals(raw, verdict, ctx, agreement)

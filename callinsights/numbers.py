@@ -1,5 +1,6 @@
 """Numbers as people say them and recognisers write them: "eighteen thousand", "$60,000",
-"a hundred and fifty", "2.5 million", "15k". Pure functions over the words of a text."""
+"a hundred and fifty", "2.5 million", "two and a half thousand", "15k". Pure functions over the
+words of a text."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ _TENS = {w: 10 * i for i, w in enumerate([
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w}
 _SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000}
 _FILLERS = {"and", "a"}
+_AND_A_HALF = ["and", "a", "half"]  # "two and a half thousand" -> 2,500
 UNIT_WORDS = _UNITS  # "zero".."nineteen" -> value (also read by `redaction`)
 TENS_WORDS = _TENS  # "twenty".."ninety" -> value
 
@@ -26,7 +28,7 @@ def spoken_numbers(text: str) -> list[tuple[float, int, int]]:
     """Numbers said in words or digits, as (value, first word index, end word index).
 
     "eighteen thousand dollars" -> 18000, "$60,000" -> 60000, "a hundred and fifty" -> 150,
-    "2.5 million" -> 2500000. Indices refer to `words(text)`.
+    "2.5 million" -> 2500000, "three and a half thousand" -> 3500. Indices refer to `words(text)`.
     """
     ws = words_keep_dots(text)
     found: list[tuple[float, int, int]] = []
@@ -57,6 +59,10 @@ def _read_number(ws: Sequence[str], i: int) -> tuple[float, int]:
     total, current, j, seen = 0.0, 0.0, i, False
     while j < len(ws):
         w = ws[j]
+        if seen and current and list(ws[j:j + 3]) == _AND_A_HALF:
+            current += 0.5
+            j += 3
+            continue
         if re.fullmatch(r"\d+(\.\d+)?", w):
             if seen and current:
                 break

@@ -119,7 +119,7 @@ def test_analysis_finds_evidence_checks_and_calibrates() -> None:
     assert [c["check"] for c in name["checks"]] == ["agent_name", "second_reading"]
     assert name["value"] == "Angela Brooks" and name["signals"]["from_reader"]
     assert name["evidence"]["speaker"] == "customer"
-    unfilled = ex.analyse([_reply(answer)], call, ex.Options(fill_dropped=False))
+    unfilled = ex.analyse([_reply(answer)], call, ex.Options(fill_empty=False))
     assert unfilled["customer_name"]["value"] is None
     city = fields["city"]
     assert city["evidence"]["quote"] == "Nashville," and city["evidence"]["speaker"] == "customer"
@@ -129,6 +129,16 @@ def test_analysis_finds_evidence_checks_and_calibrates() -> None:
     assert fields["budget"]["evidence"]["quote"] == "eighteen thousand"
     assert fields["products_of_interest"]["value"] == ["metal roof", "gutters"]
     assert fields["summary"]["checks"] == []
+
+
+def test_a_value_the_model_left_empty_is_the_second_readings() -> None:
+    call = transcript(TURNS)
+    answer = _answer(city={"value": "Nashville", "line": 4}, region={"value": None, "line": None})
+    region = ex.analyse([_reply(answer)], call)["region"]
+    assert region["value"] == "Tennessee" and region["signals"]["from_reader"]
+    assert [c["check"] for c in region["checks"]] == ["second_reading"]
+    unfilled = ex.analyse([_reply(answer)], call, ex.Options(fill_empty=False))["region"]
+    assert unfilled["value"] is None
 
 
 def test_an_unsure_model_scores_lower_than_a_sure_one() -> None:

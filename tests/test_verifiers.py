@@ -247,6 +247,21 @@ def test_declined_and_owned_products_are_dropped_and_twins_merged(roles: bool) -
 
 
 @BOTH
+def test_an_offer_the_customer_turns_down_is_not_wanted(roles: bool) -> None:
+    ctx = context([["C", "We'd like a pontoon boat for the cabin."],
+                   ["A", "Do you need a trailer with it?"],
+                   ["C", "No, it will stay on a lift at the cabin."],
+                   ["A", "Would you like a cover as well?"],
+                   ["C", "Yes, a cover would be good."],
+                   ["A", "Any interest in a fish finder?"],
+                   ["C", "No problem either way, we'll see."]], roles=roles)
+    verdict = _verify(ctx, "products_of_interest",
+                      ["pontoon boat", "trailer", "cover", "fish finder"], "pontoon boat")
+    assert verdict.value == ["pontoon boat", "cover", "fish finder"]
+    assert _checks(verdict) == {"declined": "dropped"}
+
+
+@BOTH
 def test_the_company_called_is_not_the_customers_company(roles: bool) -> None:
     ctx = context([["A", "Summit Roofing, this is Tyler."],
                    ["C", "Hi, this is Angela from Brooks Bakery."]], roles=roles)
@@ -303,6 +318,25 @@ def test_the_stated_budget_follows_a_correction_on_the_next_line(roles: bool) ->
                    ["C", "I want to spend no more than $1,500 a year."],
                    ["C", "Sorry, I mean $1,200."]], roles=roles)
     assert stated_budget(ctx).value == 1200
+
+
+@BOTH
+@pytest.mark.parametrize(("said", "stated"), [
+    ("I was hoping to stay under 600, so that's fine.", 600),
+    ("I was hoping for around 40 a month.", 40),
+    ("I was thinking closer to five grand delivered.", 5000),
+    ("I was budgeting around two and a half thousand.", 2500),
+    ("I was hoping to bring 4 friends.", None),  # a small bare number is a count
+])
+def test_the_stated_budget_may_be_a_bare_number(roles: bool, said: str,
+                                                stated: float | None) -> None:
+    from callinsights.verify.budget import stated_budget
+
+    ctx = context([["A", "Golden Gate Garage Doors, this is Vin."],
+                   ["A", "A belt drive opener installed is about 550."],
+                   ["C", said]], roles=roles)
+    found = stated_budget(ctx)
+    assert (found.value if found else None) == stated
 
 
 def test_bare_dollars_follow_a_town_only_one_country_has() -> None:

@@ -48,9 +48,12 @@ NOT_BUDGET = {
     "comes": "a quoted price", "sells": "a quoted price",
 }
 # Words that make the amount what the customer can spend ("I can spend up to ...").
-SPEND_WORDS = {"spend", "spending", "budget", "budgeted", "afford", "invest", "allocate",
-               "comfortable", "willing", "hoping", "hope", "keep", "max", "maximum", "cap",
-               "limit", "tops", "approved", "stretch"}
+SPEND_WORDS = {"spend", "spending", "budget", "budgeted", "budgeting", "afford", "invest",
+               "allocate", "comfortable", "willing", "hoping", "hope", "thinking", "keep", "max",
+               "maximum", "cap", "limit", "tops", "approved", "stretch"}
+# A number said with a spending word but no currency is money when it has a period ("around
+# 40 a month") or is at least this ("hoping to stay under 600"); smaller, it is more often a count.
+BARE_MONEY_MIN = 100
 
 
 def not_budget_cue(ctx: CallContext, amount: Amount) -> str | None:
@@ -84,21 +87,27 @@ def spends(ctx: CallContext, amount: Amount) -> bool:
     return bool(SPEND_WORDS & set(ctx.doc.norm[lo:amount.first]))
 
 
+def _may_be_money(amount: Amount) -> bool:
+    return amount.is_money or amount.period != "total" or amount.value >= BARE_MONEY_MIN
+
+
 def stated_budget(ctx: CallContext) -> Amount | None:
     """The first sum of money the customer's side states with a spending word before it, that
-    no cue makes a price or a balance ("I was hoping to keep it around $40 a month")."""
+    no cue makes a price or a balance ("I was hoping to keep it around $40 a month", "hoping to
+    stay under 600")."""
     for line in ctx.lines:
         if line.number in ctx.agent_lines:
             continue
         for amount in amounts(ctx.doc, line.first, line.end):
-            if amount.is_money and spends(ctx, amount) and not not_budget_cue(ctx, amount):
+            if _may_be_money(amount) and spends(ctx, amount) \
+                    and not not_budget_cue(ctx, amount):
                 return _corrected_next(ctx, line.number) or amount
     return None
 
 
 def _corrected_next(ctx: CallContext, number: int) -> Amount | None:
     """The amount of the next line when it opens with a correction ("Sorry, I mean $1,200")."""
-    following = next((line for line in ctx.lines if line.number == number + 1), None)
+    following = ctx.line_after(number)
     if following is None or following.number in ctx.agent_lines:
         return None
     if correction_end(ctx.doc.norm[following.first:following.first + CORRECTION_REACH]) is None:

@@ -65,7 +65,7 @@ def customer_said(ctx: CallContext, mention: Mention) -> bool | None:
     line = ctx.line_of(mention.first)
     if line is None or line.speaker != "agent":
         return True
-    following = next((other for other in ctx.lines if other.number == line.number + 1), None)
+    following = ctx.line_after(line.number)
     return bool(following and following.speaker == "customer"
                 and ctx.doc.norm[following.first] in AFFIRMATIONS)
 

@@ -1,7 +1,8 @@
 """Products of interest: each wanted, said in the call, once.
 
 An item is dropped when the call never says its main word, or when every place the call says it
-declines it ("we don't need gutters", "no warranty", "rather not") or names it as something the
+declines it ("we don't need gutters", "no warranty", "rather not"), offers it in a question the
+next line turns down ("Do you need a trailer with it?" - "No, ..."), or names it as something the
 customer already has ("we already have solar panels", "our old furnace"). Items naming the same
 thing ("a heat pump", "the pump") are merged.
 """
@@ -14,6 +15,7 @@ from callinsights.call_context import CallContext
 from callinsights.evidence import Mention, find_words
 from callinsights.model_answer import RawField
 from callinsights.text_match import normalize_word, word_similarity
+from callinsights.transcript_lines import Line
 from callinsights.verify.common import Verdict, norm_words
 
 CUE_WORDS = 6  # words before a mention where a cue counts
@@ -29,15 +31,33 @@ OWNS = [("already", "have"), ("already", "got"), ("already", "own"), ("our", "cu
 REPLACED_BY = {"with", "for", "by"}  # "replace our shingles with a metal roof": the roof is wanted
 # Right before the item: "no gutters", "not the warranty".
 ADJACENT_NEGATIONS = {"no", "not", "never"}
+# How an answer turns an offer down ("No, we already put those in"), and the "no" that does not.
+REFUSALS = {"no", "nope", "nah"}
+NOT_REFUSALS = {"problem", "worries", "doubt"}
 
 
 def _has(words: Sequence[str], phrase: Sequence[str]) -> bool:
     return _find_last(words, phrase) is not None
 
 
+def _offer_refused(ctx: CallContext, line: Line | None) -> bool:
+    """The mention's line is a question ("Would you like a smart thermostat as well?") and the
+    next line, by the other side when the roles are known, opens with a refusal."""
+    if line is None or not ctx.doc.raw[line.end - 1].endswith("?"):
+        return False
+    answer = ctx.line_after(line.number)
+    if answer is None or (ctx.roles_known and answer.speaker == line.speaker):
+        return False
+    opening = ctx.doc.norm[answer.first:answer.first + 2]
+    return opening[0] in REFUSALS and not NOT_REFUSALS & set(opening[1:])
+
+
 def _stance(ctx: CallContext, mention: Mention) -> str | None:
-    """"declined" / "owned" when the words before the mention say so, else None."""
+    """"declined" / "owned" when the words before the mention, or the answer to the question
+    that offers it, say so, else None."""
     line = ctx.line_of(mention.first)
+    if _offer_refused(ctx, line):
+        return "declined"
     lo = max(line.first if line else 0, mention.first - CUE_WORDS)
     before = ctx.doc.norm[lo:mention.first]
     if any(_has(before, cue) for cue in DECLINES) or (before[-1:] and before[-1]
