@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from callinsights.schema import REVIEWED_FIELDS, ApprovalDecision, CallStatus, validate_value
 
-MAX_STATUS_QUOTE = 300
+MAX_STATUS_QUOTE = 300  # characters of a quote shown in the custom status
 # Chosen from the calibration curve (docs/extraction.md): fields below it go to a person.
-DEFAULT_CONFIDENCE_THRESHOLD = 0.8  # characters of a quote shown in the custom status
+DEFAULT_CONFIDENCE_THRESHOLD = 0.8
 
 
 class Outcome(StrEnum):

@@ -339,6 +339,25 @@ def test_the_stated_budget_may_be_a_bare_number(roles: bool, said: str,
     assert (found.value if found else None) == stated
 
 
+@BOTH
+@pytest.mark.parametrize(("turns", "city", "checks"), [
+    ([["A", "Are you in Boise?"], ["C", "Meridian, actually, near the village."]],
+     "Meridian", {"answered_otherwise": "corrected"}),
+    ([["A", "And you're still at the Boise address?"], ["C", "No, I moved."],
+      ["C", "I'm in Meridian now."]], "Meridian", {"answered_otherwise": "corrected"}),
+    ([["A", "Are you in Boise?"], ["C", "No, we're a bit out of town."]],
+     "Boise", {"answered_no": "doubted"}),
+    ([["A", "Are you in Boise?"], ["C", "Yes, Boise."]], "Boise", {}),
+])
+def test_a_town_the_agent_asks_about_gives_way_to_the_answer(
+        roles: bool, turns: list, city: str, checks: dict) -> None:
+    ctx = context([["A", "Treasure Valley Heating, this is Brent."],
+                   ["C", "Hi Brent, our furnace is old."], *turns], roles=roles)
+    verdict = _verify(ctx, "city", "Boise", "Boise")
+    assert verdict.value == city
+    assert {k: v for k, v in _checks(verdict).items() if k != "agent_side"} == checks
+
+
 def test_bare_dollars_follow_a_town_only_one_country_has() -> None:
     ctx = context([["C", "We're in Fremantle and can spend 60 dollars a week."]])
     answer = {"budget": raw("budget", {"amount": 60, "currency": "USD", "period": "week",

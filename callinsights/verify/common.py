@@ -17,6 +17,9 @@ PLACEHOLDERS = {"null", "none", "unknown", "na", "notmentioned", "notspecified",
                 "notapplicable", "nothing"}
 AFFIRMATIONS = {"yes", "yeah", "yep", "speaking", "correct", "thats", "right", "sure", "it",
                 "this", "uh", "mhm", "indeed", "absolutely"}
+# How an answer turns a question down ("No, we already put those in"), and the "no" that does not.
+REFUSALS = {"no", "nope", "nah"}
+NOT_REFUSALS = {"problem", "worries", "doubt"}
 
 
 @dataclass
@@ -68,6 +71,23 @@ def customer_said(ctx: CallContext, mention: Mention) -> bool | None:
     following = ctx.line_after(line.number)
     return bool(following and following.speaker == "customer"
                 and ctx.doc.norm[following.first] in AFFIRMATIONS)
+
+
+def answer_to(ctx: CallContext, line: Line | None) -> Line | None:
+    """The line answering `line` when `line` is a question: the next line, by the other side
+    when the roles are known."""
+    if line is None or not ctx.doc.raw[line.end - 1].endswith("?"):
+        return None
+    answer = ctx.line_after(line.number)
+    if answer is None or (ctx.roles_known and answer.speaker == line.speaker):
+        return None
+    return answer
+
+
+def refuses(ctx: CallContext, answer: Line) -> bool:
+    """The line opens by saying no ("No, I moved.", "Nope."), not "No problem"."""
+    opening = ctx.doc.norm[answer.first:answer.first + 2]
+    return opening[0] in REFUSALS and not NOT_REFUSALS & set(opening[1:])
 
 
 def line_words(ctx: CallContext, line: Line) -> list[str]:

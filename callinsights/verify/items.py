@@ -15,8 +15,7 @@ from callinsights.call_context import CallContext
 from callinsights.evidence import Mention, find_words
 from callinsights.model_answer import RawField
 from callinsights.text_match import normalize_word, word_similarity
-from callinsights.transcript_lines import Line
-from callinsights.verify.common import Verdict, norm_words
+from callinsights.verify.common import Verdict, answer_to, norm_words, refuses
 
 CUE_WORDS = 6  # words before a mention where a cue counts
 DECLINES = [("dont", "need"), ("do", "not", "need"), ("no", "need"), ("not", "interested"),
@@ -31,32 +30,18 @@ OWNS = [("already", "have"), ("already", "got"), ("already", "own"), ("our", "cu
 REPLACED_BY = {"with", "for", "by"}  # "replace our shingles with a metal roof": the roof is wanted
 # Right before the item: "no gutters", "not the warranty".
 ADJACENT_NEGATIONS = {"no", "not", "never"}
-# How an answer turns an offer down ("No, we already put those in"), and the "no" that does not.
-REFUSALS = {"no", "nope", "nah"}
-NOT_REFUSALS = {"problem", "worries", "doubt"}
 
 
 def _has(words: Sequence[str], phrase: Sequence[str]) -> bool:
     return _find_last(words, phrase) is not None
 
 
-def _offer_refused(ctx: CallContext, line: Line | None) -> bool:
-    """The mention's line is a question ("Would you like a smart thermostat as well?") and the
-    next line, by the other side when the roles are known, opens with a refusal."""
-    if line is None or not ctx.doc.raw[line.end - 1].endswith("?"):
-        return False
-    answer = ctx.line_after(line.number)
-    if answer is None or (ctx.roles_known and answer.speaker == line.speaker):
-        return False
-    opening = ctx.doc.norm[answer.first:answer.first + 2]
-    return opening[0] in REFUSALS and not NOT_REFUSALS & set(opening[1:])
-
-
 def _stance(ctx: CallContext, mention: Mention) -> str | None:
     """"declined" / "owned" when the words before the mention, or the answer to the question
     that offers it, say so, else None."""
     line = ctx.line_of(mention.first)
-    if _offer_refused(ctx, line):
+    answer = answer_to(ctx, line)  # "Would you like a smart thermostat as well?" - "No, ..."
+    if answer is not None and refuses(ctx, answer):
         return "declined"
     lo = max(line.first if line else 0, mention.first - CUE_WORDS)
     before = ctx.doc.norm[lo:mention.first]

@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import dataclasses
 
-from callinsights.call_context import CallContext
+from callinsights.call_context import CallContext, is_capitalized
+from callinsights.evidence import find_words
 from callinsights.gazetteer import COUNTRIES, REGION_ABBREVIATIONS, REGIONS
 from callinsights.model_answer import RawField
 from callinsights.places_text import place_key
 from callinsights.towns import is_town, sounds_like_town
-from callinsights.verify.common import Verdict, customer_said, is_org_mention, verify_said
+from callinsights.verify.common import (
+    Verdict,
+    answer_to,
+    customer_said,
+    is_org_mention,
+    refuses,
+    verify_said,
+)
 
 REGION_KEYS = {place_key(name): name for name in REGIONS} | {
     place_key(code): name for code, name in REGION_ABBREVIATIONS.items()}
 COUNTRY_KEYS = {place_key(said): name for said, (name, _) in COUNTRIES.items()}
+TOWN_WORDS = 3  # words of a town's name ("Severna Park", "West Des Moines")
 
 
 def canonical_region(value: str) -> str | None:
@@ -59,6 +68,42 @@ def _without_region(raw: RawField) -> tuple[RawField, str | None]:
     return raw, None
 
 
+def _town_in(ctx: CallContext, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first capitalised run of words [lo, hi) that GeoNames knows as a town (no region,
+    no organisation's name)."""
+    doc = ctx.doc
+    for i in range(lo, hi):
+        for size in range(TOWN_WORDS, 0, -1):
+            span = range(i, min(i + size, hi))
+            if len(span) < size or any(not is_capitalized(doc, j) or j in ctx.org_words
+                                       for j in span):
+                continue
+            name = doc.text(i, i + size).strip(",.?!")
+            if len(place_key(name)) >= 3 and is_town(name) and not canonical_region(name):
+                return i, i + size
+    return None
+
+
+def _answered_otherwise(ctx: CallContext, verdict: Verdict) -> tuple[bool, str | None]:
+    """The city is said in a question the answer turns down ("still at the Annapolis
+    address?" - "No, I moved. I'm in Severna Park now.") or answers with another town ("Are
+    you in Boise?" - "Meridian, actually"). Returns (turned down, the town said instead)."""
+    answer = answer_to(ctx, ctx.line_of(verdict.mention.first)) if verdict.mention else None
+    if answer is None:
+        return False, None
+    refused = refuses(ctx, answer)
+    hi = answer.first + TOWN_WORDS
+    if refused:  # the new town may come in the sentence after the "No, I moved."
+        after = ctx.line_after(answer.number)
+        same_side = after is not None and (not ctx.roles_known or after.speaker == answer.speaker)
+        hi = after.end if same_side else answer.end
+    found = _town_in(ctx, answer.first, min(hi, len(ctx.doc)))
+    town = ctx.doc.text(*found).strip(",.?!") if found else None
+    if town and place_key(town) == place_key(str(verdict.value)):
+        return False, None
+    return refused, town
+
+
 def verify_city(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
     raw, region_part = _without_region(raw)
     verdict = verify_said(raw, ctx, answer)
@@ -72,6 +117,13 @@ def verify_city(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
         return dropped
     if canonical_region(verdict.value) and not is_town(verdict.value):
         return verdict.drop("region_as_city", f"{verdict.value!r} is a region, not a city")
+    denied, instead = _answered_otherwise(ctx, verdict)
+    if instead:
+        verdict.correct("answered_otherwise", f"asked about {verdict.value!r}, the customer "
+                                              f"answers {instead!r}", instead)
+        verdict.mention = find_words(ctx, instead, None)
+    elif denied:
+        verdict.doubt("answered_no", f"asked about {verdict.value!r}, the customer says no")
     region_raw = answer.get("region")
     region = canonical_region(region_raw.value) if region_raw and region_raw.value else None
     if not is_town(verdict.value):
