@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from callinsights.call_context import CallContext, is_capitalized
-from callinsights.evidence import find_words
+from callinsights.evidence import Mention
 from callinsights.gazetteer import COUNTRIES, REGION_ABBREVIATIONS, REGIONS
 from callinsights.model_answer import RawField
 from callinsights.places_text import place_key
@@ -68,38 +68,36 @@ def _without_region(raw: RawField) -> tuple[RawField, str | None]:
     return raw, None
 
 
-def _town_in(ctx: CallContext, lo: int, hi: int) -> tuple[int, int] | None:
+def _town_in(ctx: CallContext, lo: int, hi: int) -> Mention | None:
     """The first capitalised run of words [lo, hi) that GeoNames knows as a town (no region,
     no organisation's name)."""
     doc = ctx.doc
     for i in range(lo, hi):
-        for size in range(TOWN_WORDS, 0, -1):
-            span = range(i, min(i + size, hi))
-            if len(span) < size or any(not is_capitalized(doc, j) or j in ctx.org_words
-                                       for j in span):
+        for end in range(min(i + TOWN_WORDS, hi), i, -1):
+            if any(not is_capitalized(doc, j) or j in ctx.org_words for j in range(i, end)):
                 continue
-            name = doc.text(i, i + size).strip(",.?!")
+            name = doc.text(i, end).strip(",.?!")
             if len(place_key(name)) >= 3 and is_town(name) and not canonical_region(name):
-                return i, i + size
+                return Mention(i, end, 1.0, False)
     return None
 
 
-def _answered_otherwise(ctx: CallContext, verdict: Verdict) -> tuple[bool, str | None]:
+def _answered_otherwise(ctx: CallContext, verdict: Verdict) -> tuple[bool, Mention | None]:
     """The city is said in a question the answer turns down ("still at the Annapolis
     address?" - "No, I moved. I'm in Severna Park now.") or answers with another town ("Are
-    you in Boise?" - "Meridian, actually"). Returns (turned down, the town said instead)."""
+    you in Boise?" - "Meridian, actually"). Returns (turned down, where the answer says the
+    town instead)."""
     answer = answer_to(ctx, ctx.line_of(verdict.mention.first)) if verdict.mention else None
     if answer is None:
         return False, None
     refused = refuses(ctx, answer)
-    hi = answer.first + TOWN_WORDS
+    hi = min(answer.first + TOWN_WORDS, answer.end)  # a town that opens the answer
     if refused:  # the new town may come in the sentence after the "No, I moved."
         after = ctx.line_after(answer.number)
         same_side = after is not None and (not ctx.roles_known or after.speaker == answer.speaker)
         hi = after.end if same_side else answer.end
-    found = _town_in(ctx, answer.first, min(hi, len(ctx.doc)))
-    town = ctx.doc.text(*found).strip(",.?!") if found else None
-    if town and place_key(town) == place_key(str(verdict.value)):
+    town = _town_in(ctx, answer.first, hi)
+    if town and place_key(ctx.doc.text(town.first, town.end)) == place_key(str(verdict.value)):
         return False, None
     return refused, town
 
@@ -119,9 +117,10 @@ def verify_city(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
         return verdict.drop("region_as_city", f"{verdict.value!r} is a region, not a city")
     denied, instead = _answered_otherwise(ctx, verdict)
     if instead:
+        town = ctx.doc.text(instead.first, instead.end).strip(",.?!")
         verdict.correct("answered_otherwise", f"asked about {verdict.value!r}, the customer "
-                                              f"answers {instead!r}", instead)
-        verdict.mention = find_words(ctx, instead, None)
+                                              f"answers {town!r}", town)
+        verdict.mention = instead
     elif denied:
         verdict.doubt("answered_no", f"asked about {verdict.value!r}, the customer says no")
     region_raw = answer.get("region")
