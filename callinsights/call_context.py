@@ -83,6 +83,10 @@ class CallContext:
         """The line that follows line `number` (the answer to a question on it), if any."""
         return next((line for line in self.lines if line.number == number + 1), None)
 
+    def line_before(self, number: int) -> Line | None:
+        """The line before line `number` (the question it may answer), if any."""
+        return next((line for line in self.lines if line.number == number - 1), None)
+
     def is_agent_word(self, word: int) -> bool:
         line = self.line_of(word)
         return bool(line and line.number in self.agent_lines)

@@ -1,6 +1,6 @@
 """Numbers as people say them and recognisers write them: "eighteen thousand", "$60,000",
-"a hundred and fifty", "2.5 million", "two and a half thousand", "15k". Pure functions over the
-words of a text."""
+"a hundred and fifty", "2.5 million", "two and a half thousand", "15k", "forty-five hundred".
+Pure functions over the words of a text."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ _UNITS = {w: i for i, w in enumerate([
     "nineteen"])}
 _TENS = {w: 10 * i for i, w in enumerate([
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w}
+# "forty-five" as a recogniser hyphenates it, normalised to one word: "fortyfive" -> 45.
+_HYPHENATED = {tens + unit: tens_value + unit_value for tens, tens_value in _TENS.items()
+               for unit, unit_value in _UNITS.items() if 1 <= unit_value <= 9}
 _SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000}
 _FILLERS = {"and", "a"}
 _AND_A_HALF = ["and", "a", "half"]  # "two and a half thousand" -> 2,500
@@ -76,10 +79,10 @@ def _read_number(ws: Sequence[str], i: int) -> tuple[float, int]:
                 break
             else:
                 current += _UNITS[w]
-        elif w in _TENS:
+        elif w in _TENS or w in _HYPHENATED:
             if seen and current % 100:
                 break
-            current += _TENS[w]
+            current += _TENS.get(w) or _HYPHENATED[w]
         elif w in _SCALES and seen:
             scale = _SCALES[w]
             if scale == 100:

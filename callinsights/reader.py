@@ -23,7 +23,7 @@ from callinsights.gazetteer import REGION_ABBREVIATIONS, REGIONS
 from callinsights.money import resolve_dollars
 from callinsights.places_text import place_key
 from callinsights.text_match import word_similarity, words
-from callinsights.times import is_time_expression, promises
+from callinsights.times import is_duration, is_time_expression, promises
 from callinsights.verify.budget import stated_budget
 
 REGION_KEYS = {place_key(n) for n in REGIONS} | {place_key(a) for a in REGION_ABBREVIATIONS}
@@ -94,7 +94,8 @@ def _timeline(ctx: CallContext) -> str | None:
         previous = next((p for p in ctx.lines if p.number == line.number - 1), None)
         asked = previous is not None and WHEN_WORDS & set(doc.norm[previous.first:previous.end])
         text = doc.text(line.first, line.end)
-        if asked and is_time_expression(text) and not promises(doc.norm[line.first:line.end]):
+        if asked and is_time_expression(text) and not promises(doc.norm[line.first:line.end]) \
+                and not is_duration([], text):
             return text.strip(",.?!")
     return None
 

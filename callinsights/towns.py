@@ -19,22 +19,55 @@ from callinsights.places_text import place_key
 
 DATA = Path(__file__).resolve().parent / "data" / "towns.tsv.gz"
 NEAR_RATIO = 0.8  # spelling similarity from which an unknown name sounds like a known town
+# A name's largest town is "the" town of that name when it has this many times the people of the
+# largest one in any other country (Brisbane, Queensland: 2.8 million; Brisbane, California: 4,700).
+DOMINANT_RATIO = 10
 
 Where = tuple[str, str]  # (ISO country code, GeoNames admin1 code)
 
 
 @lru_cache(maxsize=1)
+def _rows() -> list[tuple[str, str, str, int]]:
+    """(country, admin1, place key, population) per line of the data file."""
+    rows = []
+    for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
+        country, admin1, name, population = line.split("\t")
+        rows.append((country, admin1, place_key(name), int(population)))
+    return rows
+
+
+@lru_cache(maxsize=1)
 def _index() -> dict[str, frozenset[Where]]:
     places: dict[str, set[Where]] = defaultdict(set)
-    for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
-        country, admin1, name = line.split("\t")
-        places[place_key(name)].add((country, admin1))
+    for country, admin1, key, _ in _rows():
+        places[key].add((country, admin1))
     return {key: frozenset(where) for key, where in places.items()}
+
+
+@lru_cache(maxsize=1)
+def _people_by_country() -> dict[str, dict[str, int]]:
+    """Place key -> country -> the population of its largest town of that name."""
+    people: dict[str, dict[str, int]] = defaultdict(dict)
+    for country, _, key, population in _rows():
+        people[key][country] = max(people[key].get(country, 0), population)
+    return people
 
 
 def places_named(name: str) -> frozenset[Where]:
     """Where towns of this name are (empty when GeoNames knows none)."""
     return _index().get(place_key(name), frozenset())
+
+
+def country_of_town(name: str) -> str | None:
+    """The country a town name means: the only one with a town of that name, or the one whose
+    town of that name dwarfs all others (Perth: Australia, not Scotland or Ontario)."""
+    people = sorted(_people_by_country().get(place_key(name), {}).items(),
+                    key=lambda item: item[1], reverse=True)
+    if not people:
+        return None
+    if len(people) == 1 or people[0][1] >= DOMINANT_RATIO * max(1, people[1][1]):
+        return people[0][0]
+    return None
 
 
 def is_town(name: str, region: str | None = None) -> bool:

