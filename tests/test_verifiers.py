@@ -283,6 +283,11 @@ def test_an_item_named_only_in_a_quoted_price_is_doubted(roles: bool) -> None:
     assert "crown" in quoted.checks[0]["reason"]
     asked = _verify(ctx, "products_of_interest", ["dental implant"], "dental implant")
     assert asked.checks == []
+    cut = context([["C", "Hi, I'm calling about a dental implant for a molar."],
+                   ["A", "Welcome, a single implant with a crown"],  # one sentence, two segments
+                   ["A", "is usually around $4,500 here."]], roles=roles)
+    quoted = _verify(cut, "products_of_interest", ["dental implant", "crown"], "dental implant")
+    assert _checks(quoted) == {"price_quote": "doubted"}
 
 
 @BOTH
@@ -488,3 +493,18 @@ def test_the_second_reading_takes_a_when_not_a_duration(roles: bool) -> None:
     when = context([asked, ["C", "Sometime in March."]], roles=roles)
     assert read(duration).timeline is None
     assert read(when).timeline == "Sometime in March"
+
+
+@BOTH
+@pytest.mark.parametrize(("value", "city"), [("West Asheville", "Asheville"),
+                                             ("Auden Marfa", "Marfa"),
+                                             ("West Kelowna", "West Kelowna")])
+def test_a_city_that_is_no_town_is_the_town_it_ends_with(roles: bool, value: str,
+                                                         city: str) -> None:
+    ctx = context([["A", "Where are you located?"],
+                   ["C", f"We're in {value}, and we need a heat pump."]], roles=roles)
+    verdict = _verify(ctx, "city", value, value)
+    assert verdict.value == city
+    assert ("town_within" in _checks(verdict)) is (city != value)
+    if city != value:
+        assert ctx.doc.text(verdict.mention.first, verdict.mention.end).strip(",") == city

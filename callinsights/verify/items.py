@@ -60,13 +60,19 @@ def _stance(ctx: CallContext, mention: Mention) -> str | None:
 
 
 def _in_price_quote(ctx: CallContext, mention: Mention) -> bool:
-    """The mention comes before an amount its line quotes as a price ("... with the crown is
-    usually around forty-five hundred")."""
+    """The mention comes before an amount its sentence quotes as a price ("... with the crown
+    is usually around forty-five hundred"); a sentence the recogniser cut into two segments
+    runs on into the next line."""
     line = ctx.line_of(mention.first)
     if line is None:
         return False
+    end = line.end
+    following = ctx.line_after(line.number)
+    if following is not None and not ctx.doc.raw[line.end - 1].endswith((".", "?", "!")) \
+            and following.speaker == line.speaker:
+        end = following.end
     return any(amount.first >= mention.end and not_budget_cue(ctx, amount) == QUOTED_PRICE
-               for amount in amounts(ctx.doc, line.first, line.end))
+               for amount in amounts(ctx.doc, line.first, end))
 
 
 def _find_last(words: Sequence[str], phrase: Sequence[str]) -> int | None:

@@ -3,7 +3,8 @@
 - region: must be a region of the gazetteer (state, province, county...) and said in the call;
   a region the call never says (inferred from the city) is dropped;
 - city: must be said; a GeoNames town (in the named region when that region's towns are known),
-  else doubted (a small or misheard town); a name inside an organisation's name ("Harper Valley
+  else its end when that is one ("West Asheville" -> "Asheville"), else doubted (a small or
+  misheard town); a name inside an organisation's name ("Harper Valley
   National Bank") is dropped, as is a region given as the city;
 - country: must be said in the call, else dropped.
 """
@@ -102,6 +103,24 @@ def _answered_otherwise(ctx: CallContext, verdict: Verdict) -> tuple[bool, Menti
     return refused, town
 
 
+def _town_at_end(value: str, region: str | None) -> str | None:
+    """The longest run of the value's last words that is a town of the region ("West Asheville"
+    -> "Asheville", "out in Marfa" heard as "Auden Marfa" -> "Marfa")."""
+    words = value.split()
+    for start in range(1, len(words)):
+        tail = " ".join(words[start:])
+        if len(place_key(tail)) >= 3 and is_town(tail, region) and not canonical_region(tail):
+            return tail
+    return None
+
+
+def _tail_of(mention: Mention | None, tail_words: int, value_words: int) -> Mention | None:
+    """The mention of the value's last words, when the mention is the value word for word."""
+    if mention is None or mention.end - mention.first != value_words:
+        return mention
+    return dataclasses.replace(mention, first=mention.end - tail_words)
+
+
 def verify_city(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
     raw, region_part = _without_region(raw)
     verdict = verify_said(raw, ctx, answer)
@@ -125,6 +144,10 @@ def verify_city(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) ->
         verdict.doubt("answered_no", f"asked about {verdict.value!r}, the customer says no")
     region_raw = answer.get("region")
     region = canonical_region(region_raw.value) if region_raw and region_raw.value else None
+    if not is_town(verdict.value) and (town := _town_at_end(verdict.value, region)):
+        said = verdict.value
+        verdict.correct("town_within", f"{said!r} is no town; {town!r}, its end, is", town)
+        verdict.mention = _tail_of(verdict.mention, len(town.split()), len(said.split()))
     if not is_town(verdict.value):
         near = sounds_like_town(verdict.value, region)
         verdict.doubt("unknown_town", f"GeoNames knows no town {verdict.value!r}"
