@@ -508,3 +508,12 @@ def test_a_city_that_is_no_town_is_the_town_it_ends_with(roles: bool, value: str
     assert ("town_within" in _checks(verdict)) is (city != value)
     if city != value:
         assert ctx.doc.text(verdict.mention.first, verdict.mention.end).strip(",") == city
+
+
+@BOTH
+def test_a_name_that_runs_on_into_the_company_is_cut_at_from(roles: bool) -> None:
+    ctx = context([["A", "Prairie Sun Energy, good morning, this is Colette."],
+                   ["C", "Morning. This is Harjit, Sandhu, from Sandhu Family Farms."]],
+                  roles=roles)
+    verdict = _verify(ctx, "customer_name", "Harjit, Sandhu, from Sandhu Family Farms", "Harjit")
+    assert verdict.value == "Harjit Sandhu" and _checks(verdict) == {"trimmed": "corrected"}

@@ -32,8 +32,27 @@ NOT_PERSON = ({normalize_word(w) for w in MONTHS + WEEKDAYS} | NOT_NAMES
 PLACE_NAMES = {normalize_word(w) for w in REGIONS} | {normalize_word(w) for w in COUNTRIES}
 
 
+# Where a person's name stops in a value that runs on ("Harjit, Sandu, from Sandu Family Farms").
+NAME_ENDS = {"from", "with", "at", "calling", "here", "speaking"}
+
+
+def _name_itself(raw: RawField) -> RawField:
+    """The name at the head of a value that goes on to say where the person is from."""
+    if not isinstance(raw.value, str):
+        return raw
+    words = raw.value.split()
+    end = next((i for i, w in enumerate(words) if normalize_word(w) in NAME_ENDS), len(words))
+    if end == len(words) or end == 0:
+        return raw
+    return dataclasses.replace(raw, value=" ".join(w.strip(",;") for w in words[:end]))
+
+
 def verify_name(raw: RawField, ctx: CallContext, answer: dict[str, RawField]) -> Verdict:
-    verdict = verify_said(raw, ctx, answer)
+    trimmed = _name_itself(raw)
+    verdict = verify_said(trimmed, ctx, answer)
+    if trimmed.value != raw.value and verdict.value is not None:
+        verdict.note("trimmed", "corrected", f"kept the name, {trimmed.value!r}, of "
+                                             f"{raw.value!r}")
     if verdict.value is None:
         return verdict
     parts = norm_words(verdict.value)
