@@ -29,8 +29,8 @@ TIME_WORDS = ({normalize_word(w) for w in MONTHS + WEEKDAYS + SEASONS} - {"may"}
 PROMISE_OPENERS = [("i", "will"), ("ill",), ("we", "will"), ("well",), ("let", "me"),
                    ("i", "can"), ("we", "can"), ("im", "going", "to"), ("were", "going", "to"),
                    ("someone", "will"), ("somebody", "will"), ("they", "will"), ("theyll",),
-                   ("he", "will"), ("she", "will"), ("hell",), ("shell",), ("you", "will", "get"),
-                   ("youll", "get"), ("expect",)]
+                   ("he", "will"), ("she", "will"), ("hell",), ("shell",), ("you", "will"),
+                   ("youll",), ("expect",)]
 PROMISE_ACTIONS = {"send", "call", "email", "mail", "follow", "get", "schedule", "book", "set",
                    "text", "drop", "put", "reach", "ring", "forward", "come", "stop", "swing",
                    "have", "give", "pull", "check", "look", "prepare", "draft", "write", "share",
@@ -141,3 +141,15 @@ def is_duration(before: Sequence[str], value: str) -> bool:
         return False
     rest = set(words[verb + 1:])
     return bool(SPAN_UNITS & rest) and not rest & WHEN_ANCHORS
+
+
+# The business's hours ("We're open till seven every day but Sunday", "We're here weekdays
+# till 5"): when the customer can come, not when they want to buy.
+OPENING_HOURS = [("were", "open"), ("open", "till"), ("open", "until"), ("open", "from"),
+                 ("open", "every"), ("were", "here"), ("were", "closed"), ("closed", "on"),
+                 ("our", "hours"), ("business", "hours"), ("office", "hours")]
+
+
+def states_opening_hours(words: Sequence[str]) -> bool:
+    """The line (normalised words) tells the business's opening hours."""
+    return any(_find(words, phrase) for phrase in OPENING_HOURS)

@@ -517,3 +517,20 @@ def test_a_name_that_runs_on_into_the_company_is_cut_at_from(roles: bool) -> Non
                   roles=roles)
     verdict = _verify(ctx, "customer_name", "Harjit, Sandhu, from Sandhu Family Farms", "Harjit")
     assert verdict.value == "Harjit Sandhu" and _checks(verdict) == {"trimmed": "corrected"}
+
+
+@BOTH
+@pytest.mark.parametrize(("line", "value"), [
+    ("We're open till seven every day, but Sunday.", "Sunday"),
+    ("We're here weekdays till 5.", "weekdays till 5")])
+def test_the_opening_hours_are_not_the_timeline(roles: bool, line: str, value: str) -> None:
+    ctx = context([["C", "I'll just stop by the lot and take a look."], ["A", line]],
+                  roles=roles)
+    verdict = _verify(ctx, "timeline", value, value)
+    assert verdict.value is None and _checks(verdict) == {"opening_hours": "dropped"}
+
+
+def test_what_the_agent_says_the_customer_will_have_is_a_promise() -> None:
+    turns = [["C", "Sure, send it to the email I gave you."], ["A", "You'll have it by tomorrow."]]
+    verdict = _verify(context(turns), "timeline", "by tomorrow", "by tomorrow")
+    assert verdict.value is None and _checks(verdict) == {"agent_promise": "dropped"}

@@ -1,7 +1,8 @@
 """The timeline: when the customer wants it, in their words; not the agent's promise.
 
 Dropped when the value names no time ("the customer wants to buy", copied from the
-instructions) or says how long the work takes ("the installation takes two to three days"), or
+instructions), says how long the work takes ("the installation takes two to three days") or when
+the business is open ("we're here weekdays till 5"), or
 when only a promise to act states it and the agent makes that promise (roles known); doubted
 when the line it comes from is a promise without roles, or the call does not say it.
 """
@@ -14,7 +15,13 @@ from callinsights.call_context import CallContext
 from callinsights.model_answer import RawField
 from callinsights.schema import LEAD_FIELDS
 from callinsights.text_match import word_similarity
-from callinsights.times import is_about_when, is_duration, leading_time_clause, promises
+from callinsights.times import (
+    is_about_when,
+    is_duration,
+    leading_time_clause,
+    promises,
+    states_opening_hours,
+)
 from callinsights.verify.common import Verdict, customer_said, verify_said
 
 COPY_SIMILARITY = 0.6  # a value this close to an instruction's wording copies it
@@ -51,6 +58,9 @@ def verify_timeline(raw: RawField, ctx: CallContext, answer: dict[str, RawField]
     words = ctx.doc.norm[line.first:mention.first] if line else []
     if is_duration(words, verdict.value):
         return verdict.drop("duration", "how long the work takes, not when the customer wants it")
+    if line and states_opening_hours(ctx.doc.norm[line.first:line.end]):
+        return verdict.drop("opening_hours", "the business's opening hours, not when the "
+                                             "customer wants it")
     if promises(words):
         if customer_said(ctx, mention) is False:
             return verdict.drop("agent_promise", "the agent promises this; it is a next step, "
