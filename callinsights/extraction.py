@@ -98,7 +98,8 @@ class Options:
 
     verify: bool = True
     second_reading: bool = True
-    # a value a verifier dropped, or one the model left empty, becomes the second reading's
+    # a value a verifier dropped, one the model left empty, or a city GeoNames does not know,
+    # becomes the second reading's
     fill_empty: bool = True
     calibrator: calibration.Calibrator | None = None  # None: the shipped one
 
@@ -118,19 +119,49 @@ def _signals(raw: RawField, verdict: Verdict, ctx: CallContext, agreement: int
         findings=tuple(c["check"] for c in verdict.checks if c["effect"] != "corrected"))
 
 
+def _reading_of(raw: RawField, ctx: CallContext, reading: reader.Reading,
+                answer: dict[str, RawField]) -> tuple[object, Verdict] | None:
+    """The second reading's value for the field, checked as the model's is (None: none, or
+    one a verifier drops)."""
+    value = reader.value_of(raw.name, reading)
+    if value is None:
+        return None
+    candidate = verify_field(RawField(raw.name, value, None, None), ctx, answer)
+    if candidate.value is None or candidate.dropped:
+        return None
+    return value, candidate
+
+
 def _fill_from_reading(verdict: Verdict, raw: RawField, ctx: CallContext,
                        reading: reader.Reading, answer: dict[str, RawField]) -> None:
     """The model's value could not be right, or it gave none; the second reading's, checked the
     same way, takes its place (marked, so its confidence is the reader's, not the model's)."""
-    value = reader.value_of(raw.name, reading)
-    if value is None:
+    found = _reading_of(raw, ctx, reading, answer)
+    if found is None:
         return
-    candidate = verify_field(RawField(raw.name, value, None, None), ctx, answer)
-    if candidate.value is None or candidate.dropped:
-        return
+    value, candidate = found
     verdict.value, verdict.mention = candidate.value, candidate.mention
     verdict.note("second_reading", "corrected", f"the second reading found {value!r}")
     verdict.checks += candidate.checks
+
+
+def _is_unknown_town(verdict: Verdict) -> bool:
+    return any(c["check"] == "unknown_town" for c in verdict.checks)
+
+
+def _replace_unknown_town(verdict: Verdict, raw: RawField, ctx: CallContext,
+                          reading: reader.Reading, answer: dict[str, RawField]) -> None:
+    """A city GeoNames does not know (often misheard, or a wrong word the model took) gives way
+    to the second reading's when that one passes every check ("Escu" -> "Aurora")."""
+    found = _reading_of(raw, ctx, reading, answer)
+    if found is None or found[1].checks:
+        return
+    value, candidate = found
+    unknown = verdict.value
+    verdict.value, verdict.mention = candidate.value, candidate.mention
+    verdict.checks = [c for c in verdict.checks if c["effect"] == "corrected"]
+    verdict.note("second_reading", "corrected", f"GeoNames knows no town {unknown!r}; the "
+                                                f"second reading found {value!r}, a town")
 
 
 def _free_text(raw: RawField, verdict: Verdict) -> dict:
@@ -162,6 +193,8 @@ def analyse(replies: Sequence[Reply], transcript: Transcript,
             verdict = verify_field(raw, ctx, answer) if options.verify else Verdict(raw.value)
             if options.fill_empty and verdict.value in (None, []):
                 _fill_from_reading(verdict, raw, ctx, reading, answer)
+            elif options.fill_empty and _is_unknown_town(verdict):
+                _replace_unknown_town(verdict, raw, ctx, reading, answer)
             agreement = reader.agreement(name, verdict.value, reading)
             signals = _signals(raw, verdict, ctx, agreement)
             fields[name] = {

@@ -141,6 +141,18 @@ def test_a_value_the_model_left_empty_is_the_second_readings() -> None:
     assert unfilled["value"] is None
 
 
+def test_a_city_geonames_does_not_know_gives_way_to_the_second_readings_town() -> None:
+    call = transcript([["A", "Trailhead Rentals, how can I help?"],
+                       ["C", "Hi there, I'm Bogdan and I in Escu."],
+                       ["C", "Denver. We live in Aurora, Colorado."]])
+    answer = _answer(city={"value": "Escu", "line": 2})
+    city = ex.analyse([_reply(answer)], call)["city"]
+    assert city["value"] == "Aurora" and city["signals"]["from_reader"]
+    assert [c["check"] for c in city["checks"]] == ["second_reading"]
+    kept = ex.analyse([_reply(answer)], call, ex.Options(fill_empty=False))["city"]
+    assert kept["value"] == "Escu" and "unknown_town" in [c["check"] for c in kept["checks"]]
+
+
 def test_an_unsure_model_scores_lower_than_a_sure_one() -> None:
     call = transcript(TURNS)
     answer = _answer(city={"value": "Nashville", "line": 4})
