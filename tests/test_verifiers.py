@@ -534,3 +534,13 @@ def test_what_the_agent_says_the_customer_will_have_is_a_promise() -> None:
     turns = [["C", "Sure, send it to the email I gave you."], ["A", "You'll have it by tomorrow."]]
     verdict = _verify(context(turns), "timeline", "by tomorrow", "by tomorrow")
     assert verdict.value is None and _checks(verdict) == {"agent_promise": "dropped"}
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("heat pump", "the pump", True), ("garage door", "garage door opener", True),
+    ("metal", "standing seam metal roof", True), ("gutters", "new gutters", True),
+    ("metal roof", "gutters", False), ("solar panels", "battery storage", False)])
+def test_items_naming_the_same_thing(a: str, b: str, same: bool) -> None:
+    from callinsights.verify.items import same_thing
+
+    assert same_thing(a, b) is same and same_thing(b, a) is same

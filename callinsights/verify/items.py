@@ -103,6 +103,8 @@ def same_thing(a: str, b: str) -> bool:
     shorter, longer = sorted((wa, wb), key=len)
     if longer[:len(shorter)] == shorter:  # "garage door" and "garage door opener": the longer
         return True
+    if len(shorter) == 1 and shorter[0] in longer:  # "metal" and "standing seam metal roof"
+        return True
     return shorter[-1] == longer[-1] and set(shorter) <= set(longer)
 
 
