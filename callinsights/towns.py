@@ -2,7 +2,8 @@
 Australia and New Zealand, from `data/towns.tsv.gz` (built by `tools/build_towns.py`).
 
 Used by the place verifier: a city the model reports must be a town (in the region it names,
-when the gazetteer keys that region's towns). Loaded once, on first use (~36,000 short keys).
+when the gazetteer keys that region's towns); and by the budget's currency: the country a town's
+name means, by population. Loaded once, on first use (~36,000 short keys).
 Data (c) GeoNames (geonames.org), CC BY 4.0.
 """
 
