@@ -91,7 +91,7 @@ def _budget(ctx: CallContext) -> tuple[float | None, str | None]:
 def _timeline(ctx: CallContext) -> str | None:
     doc = ctx.doc
     for line in _customer_lines(ctx):
-        previous = next((p for p in ctx.lines if p.number == line.number - 1), None)
+        previous = ctx.line_before(line.number)
         asked = previous is not None and WHEN_WORDS & set(doc.norm[previous.first:previous.end])
         text = doc.text(line.first, line.end)
         if asked and is_time_expression(text) and not promises(doc.norm[line.first:line.end]) \

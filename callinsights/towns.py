@@ -28,30 +28,25 @@ Where = tuple[str, str]  # (ISO country code, GeoNames admin1 code)
 
 
 @lru_cache(maxsize=1)
-def _rows() -> list[tuple[str, str, str, int]]:
-    """(country, admin1, place key, population) per line of the data file."""
-    rows = []
+def _tables() -> tuple[dict[str, frozenset[Where]], dict[str, dict[str, int]]]:
+    """From one pass over the data file: place key -> where towns of that name are, and place
+    key -> country -> the population of its largest town of that name."""
+    places: dict[str, set[Where]] = defaultdict(set)
+    people: dict[str, dict[str, int]] = defaultdict(dict)
     for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
         country, admin1, name, population = line.split("\t")
-        rows.append((country, admin1, place_key(name), int(population)))
-    return rows
-
-
-@lru_cache(maxsize=1)
-def _index() -> dict[str, frozenset[Where]]:
-    places: dict[str, set[Where]] = defaultdict(set)
-    for country, admin1, key, _ in _rows():
+        key = place_key(name)
         places[key].add((country, admin1))
-    return {key: frozenset(where) for key, where in places.items()}
+        people[key][country] = max(people[key].get(country, 0), int(population))
+    return {key: frozenset(where) for key, where in places.items()}, dict(people)
 
 
-@lru_cache(maxsize=1)
+def _index() -> dict[str, frozenset[Where]]:
+    return _tables()[0]
+
+
 def _people_by_country() -> dict[str, dict[str, int]]:
-    """Place key -> country -> the population of its largest town of that name."""
-    people: dict[str, dict[str, int]] = defaultdict(dict)
-    for country, _, key, population in _rows():
-        people[key][country] = max(people[key].get(country, 0), population)
-    return people
+    return _tables()[1]
 
 
 def places_named(name: str) -> frozenset[Where]:

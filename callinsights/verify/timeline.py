@@ -22,7 +22,7 @@ from callinsights.times import (
     promises,
     states_opening_hours,
 )
-from callinsights.verify.common import Verdict, customer_said, verify_said
+from callinsights.verify.common import Verdict, customer_said, line_words, verify_said
 
 COPY_SIMILARITY = 0.6  # a value this close to an instruction's wording copies it
 INSTRUCTIONS = [description.lower() for _, description in LEAD_FIELDS.values()] + [
@@ -58,7 +58,7 @@ def verify_timeline(raw: RawField, ctx: CallContext, answer: dict[str, RawField]
     words = ctx.doc.norm[line.first:mention.first] if line else []
     if is_duration(words, verdict.value):
         return verdict.drop("duration", "how long the work takes, not when the customer wants it")
-    if line and states_opening_hours(ctx.doc.norm[line.first:line.end]):
+    if line and states_opening_hours(line_words(ctx, line)):
         return verdict.drop("opening_hours", "the business's opening hours, not when the "
                                              "customer wants it")
     if promises(words):
